@@ -1,0 +1,98 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"connectrpc.com/connect"
+	"connectrpc.com/validate"
+
+	"github.com/looklook/looklook/platform/rpcerror"
+)
+
+// maxRequestBytes bounds a request message; nothing in our APIs is close to it.
+const maxRequestBytes = 1 << 20
+
+// HandlerOptions are the options every looklook handler is built with: request logs with
+// public-safe errors, protovalidate validation, panic recovery and a request size limit.
+// Extra interceptors (authentication at the BFF) run after validation.
+func HandlerOptions(logger *slog.Logger, extra ...connect.Interceptor) []connect.HandlerOption {
+	interceptors := append([]connect.Interceptor{
+		&logInterceptor{logger: logger},
+		validate.NewInterceptor(),
+	}, extra...)
+	return []connect.HandlerOption{
+		connect.WithInterceptors(interceptors...),
+		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
+			logger.ErrorContext(ctx, "panic in handler", "procedure", spec.Procedure,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			return rpcerror.InternalError()
+		}),
+		connect.WithReadMaxBytes(maxRequestBytes),
+	}
+}
+
+// logInterceptor writes one JSON log line per call and is the last line of defence against
+// leaking internal error text: an error that is not a *connect.Error, or one with an
+// internal-looking code, is logged in full and replaced by a generic Internal error.
+type logInterceptor struct {
+	logger *slog.Logger
+}
+
+func (l *logInterceptor) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
+	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+		if req.Spec().IsClient {
+			return next(ctx, req)
+		}
+		start := time.Now()
+		res, err := next(ctx, req)
+		err = l.finish(ctx, req.Spec().Procedure, req.Peer().Addr, start, err)
+		return res, err
+	}
+}
+
+func (l *logInterceptor) WrapStreamingClient(next connect.StreamingClientFunc) connect.StreamingClientFunc {
+	return next
+}
+
+func (l *logInterceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) connect.StreamingHandlerFunc {
+	return func(ctx context.Context, conn connect.StreamingHandlerConn) error {
+		start := time.Now()
+		err := next(ctx, conn)
+		return l.finish(ctx, conn.Spec().Procedure, conn.Peer().Addr, start, err)
+	}
+}
+
+func (l *logInterceptor) finish(ctx context.Context, procedure, peer string, start time.Time, err error) error {
+	attrs := []slog.Attr{
+		slog.String("procedure", procedure),
+		slog.String("peer", peer),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err == nil {
+		attrs = append(attrs, slog.String("code", "ok"))
+		l.logger.LogAttrs(ctx, slog.LevelInfo, "rpc", attrs...)
+		return nil
+	}
+	err = rpcerror.Public(err)
+	code := connect.CodeOf(err)
+	attrs = append(attrs, slog.String("code", code.String()))
+	level := slog.LevelInfo
+	switch code {
+	case connect.CodeInternal, connect.CodeUnknown, connect.CodeDataLoss:
+		level = slog.LevelError
+		attrs = append(attrs, slog.String("error", fmt.Sprint(rpcerror.Cause(err))))
+	case connect.CodeUnavailable, connect.CodeDeadlineExceeded:
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error", fmt.Sprint(rpcerror.Cause(err))))
+	default:
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	l.logger.LogAttrs(ctx, level, "rpc", attrs...)
+	return err
+}
+
