@@ -6,6 +6,33 @@ replace (
 	github.com/looklook/looklook/gen => ../gen
 	github.com/looklook/looklook/platform => ../platform
 	github.com/looklook/looklook/services/identity => ../services/identity
-	github.com/looklook/looklook/services/usercenter => ../services/usercenter
 	github.com/looklook/looklook/services/travel => ../services/travel
+	github.com/looklook/looklook/services/usercenter => ../services/usercenter
+)
+
+require (
+	connectrpc.com/connect v1.21.1
+	connectrpc.com/cors v0.1.0
+	github.com/looklook/looklook/gen v0.0.0-00010101000000-000000000000
+	github.com/looklook/looklook/platform v0.0.0-00010101000000-000000000000
+	github.com/rs/cors v1.11.1
+)
+
+require (
+	buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go v1.36.12-20260825204119-511051f7f437.2 // indirect
+	buf.build/go/protovalidate v1.4.0 // indirect
+	cel.dev/cel-go v0.32.0 // indirect
+	cel.dev/expr v0.25.3 // indirect
+	connectrpc.com/connect/v2 v2.0.0 // indirect
+	connectrpc.com/grpchealth v1.5.0 // indirect
+	connectrpc.com/grpcreflect v1.3.1 // indirect
+	connectrpc.com/validate v0.9.0 // indirect
+	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/exp v0.0.0-20260820142414-ca536658362e // indirect
+	golang.org/x/text v0.43.0 // indirect
+	google.golang.org/genproto/googleapis/api v0.0.0-20260819154853-08b0e4226688 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260819154853-08b0e4226688 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )

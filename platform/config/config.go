@@ -27,6 +27,18 @@ type Env struct {
 // FromOS reads the process environment.
 func FromOS() *Env { return &Env{lookup: os.LookupEnv} }
 
+// FromOSWith reads the process environment, except that the given variables take precedence.
+// The all-in-one launcher uses it to hand each in-process service its own database URL while the
+// user's other settings still apply.
+func FromOSWith(overrides map[string]string) *Env {
+	return &Env{lookup: func(k string) (string, bool) {
+		if v, ok := overrides[k]; ok {
+			return v, true
+		}
+		return os.LookupEnv(k)
+	}}
+}
+
 // FromMap reads the given variables; tests use it instead of the process environment.
 func FromMap(vars map[string]string) *Env {
 	return &Env{lookup: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }}

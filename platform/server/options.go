@@ -19,12 +19,11 @@ const maxRequestBytes = 1 << 20
 
 // HandlerOptions are the options every looklook handler is built with: request logs with
 // public-safe errors, protovalidate validation, panic recovery and a request size limit.
-// Extra interceptors (authentication at the BFF) run after validation.
 func HandlerOptions(logger *slog.Logger, extra ...connect.Interceptor) []connect.HandlerOption {
-	interceptors := append([]connect.Interceptor{
-		&logInterceptor{logger: logger},
-		validate.NewInterceptor(),
-	}, extra...)
+	// Extra interceptors (authentication) run before validation, so a caller without a valid
+	// token learns nothing about what a valid request looks like.
+	interceptors := append([]connect.Interceptor{&logInterceptor{logger: logger}}, extra...)
+	interceptors = append(interceptors, validate.NewInterceptor())
 	return []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),
 		connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
