@@ -94,4 +94,3 @@ func (l *logInterceptor) finish(ctx context.Context, procedure, peer string, sta
 	l.logger.LogAttrs(ctx, level, "rpc", attrs...)
 	return err
 }
-
