@@ -15,8 +15,13 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/looklook/looklook/bff/internal/account"
+	"github.com/looklook/looklook/bff/internal/admin"
 	"github.com/looklook/looklook/bff/internal/auth"
+	"github.com/looklook/looklook/bff/internal/business"
+	"github.com/looklook/looklook/bff/internal/comment"
 	"github.com/looklook/looklook/bff/internal/downstream"
+	"github.com/looklook/looklook/bff/internal/homestay"
+	"github.com/looklook/looklook/bff/internal/landlord"
 	"github.com/looklook/looklook/gen/looklook/bff/v1/bffv1connect"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/rpcclient"
@@ -97,7 +102,10 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	}, cfg.CallTimeout)
 
 	policies := map[string]auth.Policy{}
-	for _, p := range []map[string]auth.Policy{account.Policies()} {
+	for _, p := range []map[string]auth.Policy{
+		account.Policies(), homestay.Policies(), business.Policies(),
+		comment.Policies(), landlord.Policies(), admin.Policies(),
+	} {
 		for k, v := range p {
 			policies[k] = v
 		}
@@ -124,6 +132,16 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		AdminMobiles: cfg.AdminMobiles, ClientIPHeader: cfg.ClientIPHeader,
 	}, logger), opts...)
 	add(bffv1connect.AccountServiceName, path, h)
+	path, h = bffv1connect.NewHomestayServiceHandler(homestay.New(clients, logger), opts...)
+	add(bffv1connect.HomestayServiceName, path, h)
+	path, h = bffv1connect.NewBusinessServiceHandler(business.New(clients, logger), opts...)
+	add(bffv1connect.BusinessServiceName, path, h)
+	path, h = bffv1connect.NewCommentServiceHandler(comment.New(clients, logger), opts...)
+	add(bffv1connect.CommentServiceName, path, h)
+	path, h = bffv1connect.NewLandlordServiceHandler(landlord.New(clients, logger), opts...)
+	add(bffv1connect.LandlordServiceName, path, h)
+	path, h = bffv1connect.NewAdminServiceHandler(admin.New(clients), opts...)
+	add(bffv1connect.AdminServiceName, path, h)
 
 	return server.Run(ctx, server.Options{
 		Name:     "bff",

@@ -16,6 +16,7 @@ require (
 	github.com/looklook/looklook/gen v0.0.0-00010101000000-000000000000
 	github.com/looklook/looklook/platform v0.0.0-00010101000000-000000000000
 	github.com/rs/cors v1.11.1
+	golang.org/x/sync v0.25.0
 )
 
 require (

@@ -276,7 +276,10 @@ type GetBusinessResponse struct {
 	// business is the business.
 	Business *Business `protobuf:"bytes,1,opt,name=business,proto3" json:"business,omitempty"`
 	// boss is the landlord's public profile.
-	Boss          *Profile `protobuf:"bytes,2,opt,name=boss,proto3" json:"boss,omitempty"`
+	Boss *Profile `protobuf:"bytes,2,opt,name=boss,proto3" json:"boss,omitempty"`
+	// degraded names the optional parts that could not be loaded this time ("boss"); they are
+	// left empty and the page is otherwise complete.
+	Degraded      []string `protobuf:"bytes,3,rep,name=degraded,proto3" json:"degraded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -325,6 +328,13 @@ func (x *GetBusinessResponse) GetBoss() *Profile {
 	return nil
 }
 
+func (x *GetBusinessResponse) GetDegraded() []string {
+	if x != nil {
+		return x.Degraded
+	}
+	return nil
+}
+
 var File_looklook_bff_v1_business_proto protoreflect.FileDescriptor
 
 const file_looklook_bff_v1_business_proto_rawDesc = "" +
@@ -344,10 +354,11 @@ const file_looklook_bff_v1_business_proto_rawDesc = "" +
 	"businesses\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"-\n" +
 	"\x12GetBusinessRequest\x12\x17\n" +
-	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"z\n" +
+	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"\x96\x01\n" +
 	"\x13GetBusinessResponse\x125\n" +
 	"\bbusiness\x18\x01 \x01(\v2\x19.looklook.bff.v1.BusinessR\bbusiness\x12,\n" +
-	"\x04boss\x18\x02 \x01(\v2\x18.looklook.bff.v1.ProfileR\x04boss2\xb1\x02\n" +
+	"\x04boss\x18\x02 \x01(\v2\x18.looklook.bff.v1.ProfileR\x04boss\x12\x1a\n" +
+	"\bdegraded\x18\x03 \x03(\tR\bdegraded2\xb1\x02\n" +
 	"\x0fBusinessService\x12a\n" +
 	"\x0eListGoodBosses\x12&.looklook.bff.v1.ListGoodBossesRequest\x1a'.looklook.bff.v1.ListGoodBossesResponse\x12a\n" +
 	"\x0eListBusinesses\x12&.looklook.bff.v1.ListBusinessesRequest\x1a'.looklook.bff.v1.ListBusinessesResponse\x12X\n" +
