@@ -42,6 +42,10 @@ type Config struct {
 	// RedisURL, when set, keeps the sign-in failure counters in Redis, shared by every instance
 	// (LOOKLOOK_REDIS_URL, such as "redis://localhost:6379/0"). Empty keeps them in memory.
 	RedisURL string
+	// RedisKeyPrefix starts every Redis key and channel this service uses
+	// (LOOKLOOK_REDIS_KEY_PREFIX, default "looklook:"), so several deployments or test runs can
+	// share one Redis.
+	RedisKeyPrefix string
 	// PasswordParams are the argon2id costs for new password hashes. Existing hashes keep the
 	// costs they were made with and are upgraded at the user's next successful sign-in.
 	PasswordParams PasswordParams
@@ -81,9 +85,10 @@ const (
 func ConfigFromEnv(env *config.Env) Config {
 	def := password.DefaultParams()
 	cfg := Config{
-		Addr:        env.String("LOOKLOOK_LISTEN_ADDR", defaultAddr),
-		DatabaseURL: env.String("LOOKLOOK_DATABASE_URL", defaultDatabaseURL),
-		RedisURL:    env.String("LOOKLOOK_REDIS_URL", ""),
+		Addr:           env.String("LOOKLOOK_LISTEN_ADDR", defaultAddr),
+		DatabaseURL:    env.String("LOOKLOOK_DATABASE_URL", defaultDatabaseURL),
+		RedisURL:       env.String("LOOKLOOK_REDIS_URL", ""),
+		RedisKeyPrefix: env.String("LOOKLOOK_REDIS_KEY_PREFIX", "looklook:"),
 		PasswordParams: PasswordParams{
 			MemoryKiB: uint32(positive(env, "LOOKLOOK_ARGON2_MEMORY_KIB", int(def.MemoryKiB), 1<<21)),
 			Time:      uint32(positive(env, "LOOKLOOK_ARGON2_TIME", int(def.Time), 64)),
@@ -128,6 +133,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = defaultDatabaseURL
+	}
+	if c.RedisKeyPrefix == "" {
+		c.RedisKeyPrefix = "looklook:"
 	}
 	def := password.DefaultParams()
 	if c.PasswordParams.MemoryKiB == 0 {
@@ -184,7 +192,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 			return fmt.Errorf("usercenter: %w", err)
 		}
 		defer rdb.Close()
-		limiter = lockout.NewRedis(rdb, lockout.DefaultRedisPrefix, policy, logger)
+		limiter = lockout.NewRedis(rdb, cfg.RedisKeyPrefix+"usercenter:loginfail:", policy, logger)
 	}
 
 	svc, err := app.New(st, limiter, params, logger)

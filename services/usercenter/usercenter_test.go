@@ -27,6 +27,7 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	want := Config{
 		Addr:                      ":8082",
 		DatabaseURL:               "sqlite:./.looklook/usercenter.db",
+		RedisKeyPrefix:            "looklook:",
 		PasswordParams:            PasswordParams{MemoryKiB: 19456, Time: 2, Threads: 1},
 		LoginMaxFailuresPerMobile: 5,
 		LoginMaxFailuresPerClient: 20,
@@ -49,6 +50,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 		"LOOKLOOK_LOGIN_MAX_FAILURES_PER_MOBILE": "7",
 		"LOOKLOOK_LOGIN_MAX_FAILURES_PER_CLIENT": "50",
 		"LOOKLOOK_LOGIN_FAILURE_WINDOW":          "1h",
+		"LOOKLOOK_REDIS_KEY_PREFIX":              "staging:",
 	})
 	got := ConfigFromEnv(env)
 	if err := env.Err(); err != nil {
@@ -58,6 +60,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 		Addr:                      "127.0.0.1:9000",
 		DatabaseURL:               "postgres://u@db/usercenter",
 		RedisURL:                  "redis://cache:6379/1",
+		RedisKeyPrefix:            "staging:",
 		PasswordParams:            PasswordParams{MemoryKiB: 65536, Time: 3, Threads: 2},
 		LoginMaxFailuresPerMobile: 7,
 		LoginMaxFailuresPerClient: 50,

@@ -1,0 +1,30 @@
+// Command identity runs the identity service; see package identity for its configuration.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/looklook/looklook/platform/config"
+	"github.com/looklook/looklook/services/identity"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+
+	env := config.FromOS()
+	cfg := identity.ConfigFromEnv(env)
+	if err := env.Err(); err != nil {
+		logger.Error("invalid configuration", "error", err)
+		os.Exit(1)
+	}
+	if err := identity.Run(ctx, cfg, logger); err != nil {
+		logger.Error("identity failed", "error", err)
+		os.Exit(1)
+	}
+}
