@@ -10,12 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"connectrpc.com/grpchealth"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/looklook/looklook/bff"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/database"
+	"github.com/looklook/looklook/platform/rpcclient"
 	"github.com/looklook/looklook/services/identity"
 	"github.com/looklook/looklook/services/travel"
 	"github.com/looklook/looklook/services/usercenter"
@@ -42,6 +45,13 @@ type Config struct {
 	SeedDemo bool
 	// LogLevel is debug, info, warn or error (LOOKLOOK_LOG_LEVEL, default info).
 	LogLevel slog.Level
+
+	// Tests set these: explicit database URLs per service (instead of DataDir or PostgresURL),
+	// the BFF's listener, and a callback once everything listens.
+	databaseURLs map[string]string
+	extraEnv     map[string]string
+	bffListener  net.Listener
+	ready        func(bffURL string, serviceURLs map[string]string)
 }
 
 // DemoAdminMobile is the demo admin's mobile number; README lists its password.
@@ -78,6 +88,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 
 	dbURL := func(name string) (string, error) {
+		if u, ok := cfg.databaseURLs[name]; ok {
+			return u, nil
+		}
 		if cfg.PostgresURL == "" {
 			return "sqlite:" + filepath.Join(cfg.DataDir, name+".db"), nil
 		}
@@ -108,16 +121,22 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 			return err
 		}
 		env[i] = map[string]string{"LOOKLOOK_DATABASE_URL": u, "LOOKLOOK_REDIS_URL": cfg.RedisURL}
+		for k, v := range cfg.extraEnv {
+			env[i][k] = v
+		}
 		if lns[i], err = listen("127.0.0.1:0"); err != nil {
 			closeAll()
 			return err
 		}
 	}
 	env[0]["LOOKLOOK_SIGNING_KEY_FILE"] = filepath.Join(cfg.DataDir, "identity-signing.key")
-	bffLn, err := listen(cfg.Addr)
-	if err != nil {
-		closeAll()
-		return fmt.Errorf("listen on LOOKLOOK_ADDR %s: %w", cfg.Addr, err)
+	bffLn := cfg.bffListener
+	if bffLn == nil {
+		var err error
+		if bffLn, err = listen(cfg.Addr); err != nil {
+			closeAll()
+			return fmt.Errorf("listen on LOOKLOOK_ADDR %s: %w", cfg.Addr, err)
+		}
 	}
 
 	idEnv := config.FromOSWith(env[0])
@@ -126,12 +145,16 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	ucCfg := usercenter.ConfigFromEnv(ucEnv)
 	trEnv := config.FromOSWith(env[2])
 	trCfg := travel.ConfigFromEnv(trEnv)
-	bffEnv := config.FromOSWith(map[string]string{
+	bffVars := map[string]string{
 		"LOOKLOOK_IDENTITY_URL":   "http://" + lns[0].Addr().String(),
 		"LOOKLOOK_USERCENTER_URL": "http://" + lns[1].Addr().String(),
 		"LOOKLOOK_TRAVEL_URL":     "http://" + lns[2].Addr().String(),
 		"LOOKLOOK_ADMIN_MOBILES":  strings.Join(cfg.AdminMobiles, ","),
-	})
+	}
+	for k, v := range cfg.extraEnv {
+		bffVars[k] = v
+	}
+	bffEnv := config.FromOSWith(bffVars)
 	bffCfg := bff.ConfigFromEnv(bffEnv)
 	if err := errors.Join(idEnv.Err(), ucEnv.Err(), trEnv.Err(), bffEnv.Err()); err != nil {
 		closeAll()
@@ -142,15 +165,35 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return identity.Run(gctx, idCfg, logger.With("service", "identity")) })
 	g.Go(func() error { return usercenter.Run(gctx, ucCfg, logger.With("service", "usercenter")) })
-	g.Go(func() error { return travel.Run(gctx, trCfg, logger.With("service", "travel")) })
-	g.Go(func() error { return bff.Run(gctx, bffCfg, logger.With("service", "bff")) })
 	g.Go(func() error {
+		// travel's demo catalogue belongs to demo users, who live in usercenter: register them
+		// first (usercenter's listener is open, so the calls wait until it serves).
 		if cfg.SeedDemo {
-			if err := seedDemo(gctx, lns, logger); err != nil && gctx.Err() == nil {
-				logger.Error("demo data not loaded", "error", err.Error())
+			users, err := ensureDemoUsers(gctx, "http://"+lns[1].Addr().String())
+			if err != nil {
+				if gctx.Err() != nil {
+					return nil
+				}
+				logger.Error("demo users not registered; starting without demo data", "error", err.Error())
+			} else {
+				trCfg.SeedDemoData = true
+				trCfg.DemoUsers = users
 			}
 		}
+		return travel.Run(gctx, trCfg, logger.With("service", "travel"))
+	})
+	g.Go(func() error { return bff.Run(gctx, bffCfg, logger.With("service", "bff")) })
+	g.Go(func() error {
+		if err := waitServing(gctx, "http://"+bffLn.Addr().String()); err != nil {
+			return nil // shutting down before we were up
+		}
 		printBanner(out, cfg, bffLn.Addr(), lns)
+		if cfg.ready != nil {
+			cfg.ready("http://"+bffLn.Addr().String(), map[string]string{
+				"identity": "http://" + lns[0].Addr().String(), "usercenter": "http://" + lns[1].Addr().String(),
+				"travel": "http://" + lns[2].Addr().String(),
+			})
+		}
 		return nil
 	})
 	return g.Wait()
@@ -183,4 +226,21 @@ Try it:
 
 Ctrl-C stops it.
 `, host, storage, cache, lns[0].Addr(), lns[1].Addr(), lns[2].Addr())
+}
+
+// waitServing waits until the BFF answers health checks, so the banner is printed when the
+// commands it shows work.
+func waitServing(ctx context.Context, baseURL string) error {
+	client := grpchealth.NewClient(rpcclient.NewHTTPClient(), baseURL)
+	for {
+		res, err := client.Check(ctx, &grpchealth.CheckRequest{})
+		if err == nil && res.Status == grpchealth.StatusServing {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
