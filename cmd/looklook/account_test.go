@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"crypto/ed25519"
+	"errors"
 	"net"
 	"net/http"
 	"path/filepath"
