@@ -60,6 +60,9 @@ type Config struct {
 	Routes map[string]http.Handler
 	// StartupTimeout bounds waiting for identity's verification keys at start (default 30s).
 	StartupTimeout time.Duration
+	// HTTPClient, when set, carries the calls to internal services instead of the default h2c
+	// client; tests use it to count calls.
+	HTTPClient *http.Client
 }
 
 // ConfigFromEnv reads the BFF's configuration; check env.Err() afterwards.
@@ -97,7 +100,11 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if cfg.StartupTimeout == 0 {
 		cfg.StartupTimeout = 30 * time.Second
 	}
-	clients := downstream.New(rpcclient.NewHTTPClient(), downstream.URLs{
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = rpcclient.NewHTTPClient()
+	}
+	clients := downstream.New(httpClient, downstream.URLs{
 		Identity: cfg.IdentityURL, UserCenter: cfg.UserCenterURL, Travel: cfg.TravelURL,
 	}, cfg.CallTimeout)
 
