@@ -26,6 +26,7 @@ import (
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/rpcclient"
 	"github.com/looklook/looklook/platform/server"
+	"github.com/looklook/looklook/web"
 )
 
 // Config configures the BFF.
@@ -56,7 +57,10 @@ type Config struct {
 	// (LOOKLOOK_REVOCATION_POLL_INTERVAL, default 500ms): Logout takes effect on every
 	// instance within about this long.
 	RevocationPollInterval time.Duration
-	// Routes are extra HTTP handlers, such as the embedded web app at "/".
+	// WebApp serves the embedded browser app at "/" (LOOKLOOK_WEB_APP, default true). API paths
+	// are never shadowed by it: Connect's routes are more specific.
+	WebApp bool
+	// Routes are extra HTTP handlers by mux pattern.
 	Routes map[string]http.Handler
 	// StartupTimeout bounds waiting for identity's verification keys at start (default 30s).
 	StartupTimeout time.Duration
@@ -77,6 +81,7 @@ func ConfigFromEnv(env *config.Env) Config {
 		ClientIPHeader:         env.String("LOOKLOOK_CLIENT_IP_HEADER", ""),
 		CallTimeout:            env.Duration("LOOKLOOK_CALL_TIMEOUT", 3*time.Second),
 		RevocationPollInterval: env.Duration("LOOKLOOK_REVOCATION_POLL_INTERVAL", 500*time.Millisecond),
+		WebApp:                 env.Bool("LOOKLOOK_WEB_APP", true),
 	}
 	if cfg.CallTimeout <= 0 {
 		env.Fail("LOOKLOOK_CALL_TIMEOUT", "must be positive")
@@ -150,13 +155,20 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	path, h = bffv1connect.NewAdminServiceHandler(admin.New(clients), opts...)
 	add(bffv1connect.AdminServiceName, path, h)
 
+	routes := map[string]http.Handler{}
+	if cfg.WebApp {
+		routes["/"] = web.Handler()
+	}
+	for pattern, h := range cfg.Routes {
+		routes[pattern] = h
+	}
 	return server.Run(ctx, server.Options{
 		Name:     "bff",
 		Addr:     cfg.Addr,
 		Listener: cfg.Listener,
 		Logger:   logger,
 		Services: services,
-		Routes:   cfg.Routes,
+		Routes:   routes,
 		Wrap:     corsWrapper(cfg.CORSOrigins),
 	})
 }

@@ -8,6 +8,7 @@ replace (
 	github.com/looklook/looklook/services/identity => ../services/identity
 	github.com/looklook/looklook/services/travel => ../services/travel
 	github.com/looklook/looklook/services/usercenter => ../services/usercenter
+	github.com/looklook/looklook/web => ../web
 )
 
 require (
@@ -15,6 +16,7 @@ require (
 	connectrpc.com/cors v0.1.0
 	github.com/looklook/looklook/gen v0.0.0-00010101000000-000000000000
 	github.com/looklook/looklook/platform v0.0.0-00010101000000-000000000000
+	github.com/looklook/looklook/web v0.0.0-00010101000000-000000000000
 	github.com/rs/cors v1.11.1
 	golang.org/x/sync v0.25.0
 )
@@ -33,7 +35,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/exp v0.0.0-20260820142414-ca536658362e // indirect
 	golang.org/x/text v0.43.0 // indirect
-	google.golang.org/genproto/googleapis/api v0.0.0-20260819154853-08b0e4226688 // indirect
-	google.golang.org/genproto/googleapis/rpc v0.0.0-20260819154853-08b0e4226688 // indirect
+	google.golang.org/genproto/googleapis/api v0.0.0-20260928230214-8a89bd6388cc // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260928230214-8a89bd6388cc // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )

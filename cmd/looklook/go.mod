@@ -9,6 +9,7 @@ replace (
 	github.com/looklook/looklook/services/identity => ../../services/identity
 	github.com/looklook/looklook/services/travel => ../../services/travel
 	github.com/looklook/looklook/services/usercenter => ../../services/usercenter
+	github.com/looklook/looklook/web => ../../web
 )
 
 require (
@@ -48,6 +49,7 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/hashicorp/hcl/v2 v2.18.1 // indirect
 	github.com/lib/pq v1.12.3 // indirect
+	github.com/looklook/looklook/web v0.0.0-00010101000000-000000000000 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mitchellh/go-wordwrap v1.0.1 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect

@@ -1,0 +1,3 @@
+module github.com/looklook/looklook/web
+
+go 1.26.0
