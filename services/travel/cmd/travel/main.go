@@ -1,0 +1,29 @@
+// Command travel runs the travel service alone; see package travel for its configuration.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/looklook/looklook/platform/config"
+	"github.com/looklook/looklook/services/travel"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	env := config.FromOS()
+	cfg := travel.ConfigFromEnv(env)
+	if err := env.Err(); err != nil {
+		logger.Error("invalid configuration", "error", err)
+		os.Exit(1)
+	}
+	if err := travel.Run(ctx, cfg, logger); err != nil {
+		logger.Error("travel stopped", "error", err)
+		os.Exit(1)
+	}
+}

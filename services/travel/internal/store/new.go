@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/redis/go-redis/v9"
+
+	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
+	"github.com/looklook/looklook/platform/cache"
+	"github.com/looklook/looklook/services/travel/ent"
+)
+
+// Options configures the store's cache.
+type Options struct {
+	// Redis is the shared second cache tier and invalidation bus; nil keeps an in-process
+	// cache only, right for a single instance. Build it with cache.NewRedisClient.
+	Redis redis.UniversalClient
+	// KeyPrefix starts every Redis key and channel, so deployments (and tests) sharing a
+	// Redis server do not see each other's entries.
+	KeyPrefix string
+	// L1MaxItems bounds each in-process cache in entries; 0 uses the cache's default, negative
+	// disables the in-process tier.
+	L1MaxItems int64
+	// Logger receives cache and invalidation errors; nil discards them.
+	Logger *slog.Logger
+	// Metrics exports the caches' counters; nil exports none.
+	Metrics *cache.Metrics
+}
+
+// Cache names; with the key prefix they start every Redis key of the cached rows.
+const (
+	homestayCacheName = "travel:homestay"
+	businessCacheName = "travel:business"
+)
+
+// New returns a store over client with by-id caches for homestays and businesses. The TTLs are
+// the cache's defaults: every write invalidates the rows it changed after commit, so the TTLs
+// only bound how long a lost invalidation could serve an old row (one hour in Redis, a minute in
+// process), and "not found" is kept for 30 seconds.
+func New(ctx context.Context, client *ent.Client, opts Options) (*Store, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	homestays, err := cache.New(ctx, cache.Options[*travelv1.Homestay]{
+		Name:       homestayCacheName,
+		New:        func() *travelv1.Homestay { return new(travelv1.Homestay) },
+		Redis:      opts.Redis,
+		KeyPrefix:  opts.KeyPrefix,
+		L1MaxItems: opts.L1MaxItems,
+		Logger:     logger,
+		Metrics:    opts.Metrics,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("homestay cache: %w", err)
+	}
+	businesses, err := cache.New(ctx, cache.Options[*travelv1.Business]{
+		Name:       businessCacheName,
+		New:        func() *travelv1.Business { return new(travelv1.Business) },
+		Redis:      opts.Redis,
+		KeyPrefix:  opts.KeyPrefix,
+		L1MaxItems: opts.L1MaxItems,
+		Logger:     logger,
+		Metrics:    opts.Metrics,
+	})
+	if err != nil {
+		_ = homestays.Close()
+		return nil, fmt.Errorf("business cache: %w", err)
+	}
+	return &Store{client: client, logger: logger, homestays: homestays, businesses: businesses}, nil
+}
+
+// errNotFound is what the loaders return for a missing row: the cache remembers it briefly.
+var errNotFound = cache.ErrNotFound
+
+// isNotFound reports whether a cache read found no row.
+func isNotFound(err error) bool { return errors.Is(err, cache.ErrNotFound) }

@@ -1,0 +1,95 @@
+// Package store keeps travel's data in PostgreSQL or SQLite through Ent. It is the only package
+// on the request path that imports the Ent client (besides Run, which opens it; the data tools
+// demo and cmd/travel-gen write tables too): it maps Ent's errors to app's sentinels, owns the
+// transactions, and puts the read-through cache in front of by-id reads.
+//
+// Homestays and businesses are cached by id as their protobuf messages. Lists are not cached:
+// they run a keyset query for ids and then read the rows by id through the cache, so a list
+// page costs one indexed query plus cache hits. Every write commits first and then invalidates
+// the rows it changed; the cache itself makes sure a reader that raced the write cannot put the
+// old row back.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
+	"github.com/looklook/looklook/platform/cache"
+	"github.com/looklook/looklook/services/travel/ent"
+	"github.com/looklook/looklook/services/travel/internal/app"
+)
+
+// Store implements app.Store.
+type Store struct {
+	client     *ent.Client
+	logger     *slog.Logger
+	homestays  *cache.Cache[*travelv1.Homestay]
+	businesses *cache.Cache[*travelv1.Business]
+}
+
+var _ app.Store = (*Store)(nil)
+
+// Close stops the caches' background work. It does not close the Ent client, which the caller
+// owns.
+func (s *Store) Close() {
+	_ = s.homestays.Close()
+	_ = s.businesses.Close()
+}
+
+// withTx runs fn in a transaction, committing if it returns nil and rolling back if it returns an
+// error or panics. fn must use only tx: on SQLite the pool has a single connection, so a query
+// through the plain client inside fn would wait for itself.
+func (s *Store) withTx(ctx context.Context, fn func(tx *ent.Tx) error) (err error) {
+	tx, err := s.client.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			_ = tx.Rollback()
+			panic(v)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// invalidateHomestays drops homestays from the cache after a committed write. It runs on a
+// context detached from the request's cancellation: the write is done, and a client that hung
+// up must not leave the old row cached. The cache retries Redis failures itself; an error here
+// only means the detached context ended, and is logged.
+func (s *Store) invalidateHomestays(ctx context.Context, ids ...int64) {
+	if err := s.homestays.Invalidate(context.WithoutCancel(ctx), ids...); err != nil {
+		s.logger.ErrorContext(ctx, "invalidate homestay cache", "ids", ids, "error", err)
+	}
+}
+
+// invalidateBusinesses drops businesses from the cache after a committed write; see
+// invalidateHomestays.
+func (s *Store) invalidateBusinesses(ctx context.Context, ids ...int64) {
+	if err := s.businesses.Invalidate(context.WithoutCancel(ctx), ids...); err != nil {
+		s.logger.ErrorContext(ctx, "invalidate business cache", "ids", ids, "error", err)
+	}
+}
+
+// Invalidate drops homestays and businesses from the cache. Writes through the store do this
+// themselves; tools that write around it (the demo seeder) call it afterwards.
+func (s *Store) Invalidate(ctx context.Context, homestayIDs, businessIDs []int64) {
+	if len(homestayIDs) > 0 {
+		s.invalidateHomestays(ctx, homestayIDs...)
+	}
+	if len(businessIDs) > 0 {
+		s.invalidateBusinesses(ctx, businessIDs...)
+	}
+}
