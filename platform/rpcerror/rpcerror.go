@@ -9,7 +9,13 @@ package rpcerror
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 
 	"connectrpc.com/connect"
 )
@@ -94,8 +100,33 @@ func Public(err error) error {
 		return &publicError{public: connect.NewError(connect.CodeCanceled, errors.New("request canceled")), cause: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &publicError{public: connect.NewError(connect.CodeDeadlineExceeded, errors.New("deadline exceeded")), cause: err}
+	case Unavailable(err):
+		return &publicError{public: connect.NewError(connect.CodeUnavailable, errors.New("service temporarily unavailable; retry shortly")), cause: err}
 	}
 	return &publicError{public: InternalError(), cause: err}
+}
+
+// Unavailable reports whether err means a backing server (the database) could not be reached
+// or dropped the connection: a condition that passes, for which clients should retry, as
+// opposed to a bug. It recognises broken connections, refused or reset dials, and PostgreSQL's
+// connection-exception and shutdown states.
+func Unavailable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return true
+	}
+	var state interface{ SQLState() string }
+	if errors.As(err, &state) {
+		code := state.SQLState()
+		// 08xxx connection exception; 57P01-57P03 admin shutdown, crash shutdown, cannot
+		// connect now (starting up or shutting down).
+		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03"
+	}
+	return false
 }
 
 // Downstream converts an error from a call to another looklook service into one this service

@@ -18,7 +18,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	usercenterv1 "github.com/looklook/looklook/gen/looklook/usercenter/v1"
 	"github.com/looklook/looklook/gen/looklook/usercenter/v1/usercenterv1connect"
+	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/server"
 	"github.com/looklook/looklook/services/usercenter/internal/app"
@@ -46,6 +48,11 @@ type Config struct {
 	// (LOOKLOOK_REDIS_KEY_PREFIX, default "looklook:"), so several deployments or test runs can
 	// share one Redis.
 	RedisKeyPrefix string
+	// CacheL1Items bounds the in-process user cache in entries (LOOKLOOK_CACHE_L1_ITEMS; 0, the
+	// default, means the cache's default of 100,000; negative disables it).
+	CacheL1Items int64
+	// CacheMetrics, when set, exports the user cache's counters; nil exports none.
+	CacheMetrics *cache.Metrics
 	// PasswordParams are the argon2id costs for new password hashes. Existing hashes keep the
 	// costs they were made with and are upgraded at the user's next successful sign-in.
 	PasswordParams PasswordParams
@@ -89,6 +96,7 @@ func ConfigFromEnv(env *config.Env) Config {
 		DatabaseURL:    env.String("LOOKLOOK_DATABASE_URL", defaultDatabaseURL),
 		RedisURL:       env.String("LOOKLOOK_REDIS_URL", ""),
 		RedisKeyPrefix: env.String("LOOKLOOK_REDIS_KEY_PREFIX", "looklook:"),
+		CacheL1Items:   int64(env.Int("LOOKLOOK_CACHE_L1_ITEMS", 0)),
 		PasswordParams: PasswordParams{
 			MemoryKiB: uint32(positive(env, "LOOKLOOK_ARGON2_MEMORY_KIB", int(def.MemoryKiB), 1<<21)),
 			Time:      uint32(positive(env, "LOOKLOOK_ARGON2_TIME", int(def.Time), 64)),
@@ -174,11 +182,10 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		return fmt.Errorf("usercenter: %w", err)
 	}
 
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	plain, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("usercenter: %w", err)
 	}
-	defer st.Close()
 
 	policy := lockout.Policy{
 		MaxPerMobile: cfg.LoginMaxFailuresPerMobile,
@@ -186,14 +193,34 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Window:       cfg.LoginFailureWindow,
 	}
 	var limiter app.Limiter = lockout.NewMemory(policy)
+	cacheOpts := cache.Options[*usercenterv1.User]{
+		KeyPrefix:  cfg.RedisKeyPrefix,
+		L1MaxItems: cfg.CacheL1Items,
+		Logger:     logger,
+		Metrics:    cfg.CacheMetrics,
+	}
 	if cfg.RedisURL != "" {
 		rdb, err := newRedis(ctx, cfg.RedisURL, logger)
 		if err != nil {
+			_ = plain.Close()
 			return fmt.Errorf("usercenter: %w", err)
 		}
 		defer rdb.Close()
 		limiter = lockout.NewRedis(rdb, cfg.RedisKeyPrefix+"usercenter:loginfail:", policy, logger)
+		cacheRedis, err := cache.NewRedisClient(cfg.RedisURL)
+		if err != nil {
+			_ = plain.Close()
+			return fmt.Errorf("usercenter: %w", err)
+		}
+		defer cacheRedis.Close()
+		cacheOpts.Redis = cacheRedis
 	}
+	st, err := store.NewCached(ctx, plain, cacheOpts)
+	if err != nil {
+		_ = plain.Close()
+		return fmt.Errorf("usercenter: %w", err)
+	}
+	defer st.Close()
 
 	svc, err := app.New(st, limiter, params, logger)
 	if err != nil {
