@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"connectrpc.com/connect"
 	connectcors "connectrpc.com/cors"
 	"github.com/rs/cors"
 
@@ -26,6 +27,7 @@ import (
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/rpcclient"
 	"github.com/looklook/looklook/platform/server"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/web"
 )
 
@@ -35,6 +37,12 @@ type Config struct {
 	Addr string
 	// Listener, when set, is used instead of listening on Addr.
 	Listener net.Listener
+	// Telemetry, when set, is shared with the rest of the process (the all-in-one launcher);
+	// otherwise Run sets up its own, exporting spans to OTEL_EXPORTER_OTLP_ENDPOINT when set.
+	Telemetry *telemetry.Telemetry
+	// MetricsAddr serves Prometheus metrics at /metrics when Telemetry is not shared
+	// (LOOKLOOK_METRICS_ADDR, e.g. ":9090"; default off).
+	MetricsAddr string
 	// IdentityURL is the identity service's base URL (LOOKLOOK_IDENTITY_URL, default http://127.0.0.1:8081).
 	IdentityURL string
 	// UserCenterURL is the usercenter service's base URL (LOOKLOOK_USERCENTER_URL, default http://127.0.0.1:8082).
@@ -73,6 +81,7 @@ type Config struct {
 func ConfigFromEnv(env *config.Env) Config {
 	cfg := Config{
 		Addr:                   env.String("LOOKLOOK_ADDR", ":8080"),
+		MetricsAddr:            env.String("LOOKLOOK_METRICS_ADDR", ""),
 		IdentityURL:            env.String("LOOKLOOK_IDENTITY_URL", "http://127.0.0.1:8081"),
 		UserCenterURL:          env.String("LOOKLOOK_USERCENTER_URL", "http://127.0.0.1:8082"),
 		TravelURL:              env.String("LOOKLOOK_TRAVEL_URL", "http://127.0.0.1:8083"),
@@ -105,13 +114,20 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if cfg.StartupTimeout == 0 {
 		cfg.StartupTimeout = 30 * time.Second
 	}
+	// The BFF is public: incoming trace context is linked, not trusted, so each request starts
+	// its own trace, which then spans every internal call.
+	tel, stopTelemetry, err := telemetry.ForProgram(ctx, cfg.Telemetry, "bff", false, cfg.MetricsAddr, logger)
+	if err != nil {
+		return fmt.Errorf("bff: telemetry: %w", err)
+	}
+	defer stopTelemetry()
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
 		httpClient = rpcclient.NewHTTPClient()
 	}
 	clients := downstream.New(httpClient, downstream.URLs{
 		Identity: cfg.IdentityURL, UserCenter: cfg.UserCenterURL, Travel: cfg.TravelURL,
-	}, cfg.CallTimeout)
+	}, cfg.CallTimeout, connect.WithInterceptors(tel.Interceptor()))
 
 	policies := map[string]auth.Policy{}
 	for _, p := range []map[string]auth.Policy{
@@ -135,7 +151,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	}
 	go authn.Run(ctx)
 
-	opts := server.HandlerOptions(logger, authn.Interceptor())
+	opts := server.HandlerOptions(logger, server.Interceptors{Tracing: tel.PublicInterceptor(), Auth: authn.Interceptor()})
 	var services []server.Service
 	add := func(name, path string, h http.Handler) {
 		services = append(services, server.Service{Name: name, Path: path, Handler: h})

@@ -7,18 +7,22 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"connectrpc.com/grpchealth"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/looklook/looklook/bff"
+	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/database"
 	"github.com/looklook/looklook/platform/rpcclient"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/identity"
 	"github.com/looklook/looklook/services/travel"
 	"github.com/looklook/looklook/services/usercenter"
@@ -45,6 +49,12 @@ type Config struct {
 	SeedDemo bool
 	// LogLevel is debug, info, warn or error (LOOKLOOK_LOG_LEVEL, default info).
 	LogLevel slog.Level
+	// MetricsAddr serves Prometheus metrics for the whole process at /metrics
+	// (LOOKLOOK_METRICS_ADDR, e.g. "127.0.0.1:9090"; default off).
+	MetricsAddr string
+	// OTLPEndpoint receives traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g.
+	// http://localhost:4318; default none).
+	OTLPEndpoint string
 
 	// Tests set these: explicit database URLs per service (instead of DataDir or PostgresURL),
 	// the BFF's listener, and a callback once everything listens.
@@ -52,6 +62,8 @@ type Config struct {
 	extraEnv     map[string]string
 	bffListener  net.Listener
 	ready        func(bffURL string, serviceURLs map[string]string)
+	telemetry    *telemetry.Telemetry
+	metricsLn    net.Listener
 }
 
 // DemoAdminMobile is the demo admin's mobile number; README lists its password.
@@ -66,6 +78,8 @@ func ConfigFromEnv(env *config.Env) Config {
 		RedisURL:     env.String("LOOKLOOK_REDIS_URL", ""),
 		AdminMobiles: env.List("LOOKLOOK_ADMIN_MOBILES", []string{DemoAdminMobile}),
 		SeedDemo:     env.Bool("LOOKLOOK_SEED_DEMO", true),
+		MetricsAddr:  env.String("LOOKLOOK_METRICS_ADDR", ""),
+		OTLPEndpoint: env.String("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(env.String("LOOKLOOK_LOG_LEVEL", "info"))); err != nil {
 		env.Fail("LOOKLOOK_LOG_LEVEL", "want debug, info, warn or error")
@@ -82,7 +96,24 @@ func ConfigFromEnv(env *config.Env) Config {
 // Run starts every service and the BFF, prints where they listen, and returns when ctx is done
 // and everything has shut down, or when any of them fails.
 func Run(ctx context.Context, cfg Config, out io.Writer) error {
-	logger := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := telemetry.NewLogger(out, cfg.LogLevel)
+	redis.SetLogger(cache.NewRedisLogger(logger))
+	// One telemetry for the whole process: one trace pipeline and one metrics registry. The
+	// services trust the trace context the BFF sends; the BFF itself never trusts callers'.
+	tel := cfg.telemetry
+	if tel == nil {
+		var err error
+		tel, err = telemetry.Setup(ctx, telemetry.Options{ServiceName: "looklook", OTLPEndpoint: cfg.OTLPEndpoint, TrustRemote: true})
+		if err != nil {
+			return fmt.Errorf("telemetry: %w", err)
+		}
+		defer func() {
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = tel.Shutdown(shutdownCtx)
+		}()
+	}
+	cacheMetrics := cache.NewMetrics(tel.Registry())
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
@@ -161,6 +192,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		return fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	idCfg.Listener, ucCfg.Listener, trCfg.Listener, bffCfg.Listener = lns[0], lns[1], lns[2], bffLn
+	idCfg.Telemetry, ucCfg.Telemetry, trCfg.Telemetry, bffCfg.Telemetry = tel, tel, tel, tel
+	ucCfg.CacheMetrics, trCfg.CacheMetrics = cacheMetrics, cacheMetrics
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return identity.Run(gctx, idCfg, logger.With("service", "identity")) })
@@ -183,6 +216,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		return travel.Run(gctx, trCfg, logger.With("service", "travel"))
 	})
 	g.Go(func() error { return bff.Run(gctx, bffCfg, logger.With("service", "bff")) })
+	if cfg.metricsLn != nil || cfg.MetricsAddr != "" {
+		g.Go(func() error { return serveMetrics(gctx, cfg, tel, logger) })
+	}
 	g.Go(func() error {
 		if err := waitServing(gctx, "http://"+bffLn.Addr().String()); err != nil {
 			return nil // shutting down before we were up
@@ -243,4 +279,23 @@ func waitServing(ctx context.Context, baseURL string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// serveMetrics serves the process's metrics until ctx is done.
+func serveMetrics(ctx context.Context, cfg Config, tel *telemetry.Telemetry, logger *slog.Logger) error {
+	if cfg.metricsLn == nil {
+		if err := telemetry.ServeMetrics(ctx, cfg.MetricsAddr, tel.MetricsHandler(), logger); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("metrics on LOOKLOOK_METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		return nil
+	}
+	srv := &http.Server{Handler: tel.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(cfg.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/looklook/looklook/platform/rpcclient"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/platform/testenv"
 )
 
@@ -24,9 +25,11 @@ type system struct {
 }
 
 type systemOptions struct {
-	backend  string // "postgres" (with Redis) or "sqlite" (memory-only cache)
-	seedDemo bool
-	env      map[string]string
+	backend   string // "postgres" (with Redis) or "sqlite" (memory-only cache)
+	seedDemo  bool
+	env       map[string]string
+	telemetry *telemetry.Telemetry // shared by every program; nil = the launcher's own
+	metrics   net.Listener         // where to serve /metrics; nil = not served
 }
 
 // startSystem runs the launcher on fresh databases until the test ends.
@@ -56,6 +59,8 @@ func startSystem(t *testing.T, opts systemOptions) *system {
 		env[k] = v
 	}
 	cfg.databaseURLs = dbs
+	cfg.telemetry = opts.telemetry
+	cfg.metricsLn = opts.metrics
 	cfg.extraEnv = env
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

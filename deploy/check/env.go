@@ -27,12 +27,13 @@ func AllowedEnv() map[string]map[string]bool {
 			"LOOKLOOK_LOGIN_MAX_FAILURES_PER_MOBILE",
 			"LOOKLOOK_LOGIN_MAX_FAILURES_PER_CLIENT",
 			"LOOKLOOK_LOGIN_FAILURE_WINDOW",
+			"LOOKLOOK_CACHE_L1_ITEMS",
 		},
 		"travel": {
 			"LOOKLOOK_LISTEN_ADDR",
 			"LOOKLOOK_DATABASE_URL",
 			"LOOKLOOK_REDIS_URL",
-			"LOOKLOOK_CACHE_KEY_PREFIX",
+			"LOOKLOOK_REDIS_KEY_PREFIX",
 			"LOOKLOOK_CACHE_L1_ITEMS",
 			"LOOKLOOK_PAGE_TOKEN_KEY",
 			"LOOKLOOK_SEED_DEMO",
@@ -49,6 +50,7 @@ func AllowedEnv() map[string]map[string]bool {
 			"LOOKLOOK_CLIENT_IP_HEADER",
 			"LOOKLOOK_CALL_TIMEOUT",
 			"LOOKLOOK_REVOCATION_POLL_INTERVAL",
+			"LOOKLOOK_WEB_APP",
 		},
 	}
 	out := make(map[string]map[string]bool, len(programs))

@@ -17,12 +17,28 @@ import (
 // maxRequestBytes bounds a request message; nothing in our APIs is close to it.
 const maxRequestBytes = 1 << 20
 
-// HandlerOptions are the options every looklook handler is built with: request logs with
-// public-safe errors, protovalidate validation, panic recovery and a request size limit.
-func HandlerOptions(logger *slog.Logger, extra ...connect.Interceptor) []connect.HandlerOption {
-	// Extra interceptors (authentication) run before validation, so a caller without a valid
-	// token learns nothing about what a valid request looks like.
-	interceptors := append([]connect.Interceptor{&logInterceptor{logger: logger}}, extra...)
+// Interceptors are a program's own interceptors, placed around the built-in ones.
+type Interceptors struct {
+	// Tracing runs outermost, so the request log and everything after it see the call's span
+	// (and log its trace id). nil means none.
+	Tracing connect.Interceptor
+	// Auth runs after the request log and before validation, so a caller without a valid token
+	// is logged but learns nothing about what a valid request looks like. nil means none.
+	Auth connect.Interceptor
+}
+
+// HandlerOptions are the options every looklook handler is built with: tracing, request logs
+// with public-safe errors, authentication, protovalidate validation, panic recovery and a
+// request size limit, in that order.
+func HandlerOptions(logger *slog.Logger, ic Interceptors) []connect.HandlerOption {
+	var interceptors []connect.Interceptor
+	if ic.Tracing != nil {
+		interceptors = append(interceptors, ic.Tracing)
+	}
+	interceptors = append(interceptors, &logInterceptor{logger: logger})
+	if ic.Auth != nil {
+		interceptors = append(interceptors, ic.Auth)
+	}
 	interceptors = append(interceptors, validate.NewInterceptor())
 	return []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),

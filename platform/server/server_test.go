@@ -45,7 +45,7 @@ func (users) GetUser(_ context.Context, req *connect.Request[usercenterv1.GetUse
 func serve(t *testing.T) (string, *http.Client) {
 	t.Helper()
 	logger := testenv.Logger(t)
-	path, h := usercenterv1connect.NewUserServiceHandler(users{}, server.HandlerOptions(logger)...)
+	path, h := usercenterv1connect.NewUserServiceHandler(users{}, server.HandlerOptions(logger, server.Interceptors{})...)
 	return testenv.Serve(t, server.Options{
 		Logger:   logger,
 		Services: []server.Service{{Name: usercenterv1connect.UserServiceName, Path: path, Handler: h}},

@@ -49,7 +49,7 @@ func (u users) GetUser(ctx context.Context, req *connect.Request[usercenterv1.Ge
 // request log sees the span, as programs are meant to wire it.
 func serve(t *testing.T, h usercenterv1connect.UserServiceHandler, interceptor connect.Interceptor, logger *slog.Logger) (string, *http.Client) {
 	t.Helper()
-	opts := append([]connect.HandlerOption{connect.WithInterceptors(interceptor)}, server.HandlerOptions(logger)...)
+	opts := server.HandlerOptions(logger, server.Interceptors{Tracing: interceptor})
 	path, handler := usercenterv1connect.NewUserServiceHandler(h, opts...)
 	return testenv.Serve(t, server.Options{
 		Logger:   logger,

@@ -20,6 +20,7 @@ import (
 	"github.com/looklook/looklook/platform/authtoken"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/server"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/identity/internal/app"
 	identityserver "github.com/looklook/looklook/services/identity/internal/server"
 	"github.com/looklook/looklook/services/identity/internal/store"
@@ -33,6 +34,12 @@ type Config struct {
 	// Listener, when set, is served instead of listening on Addr; the all-in-one launcher opens
 	// loopback listeners before starting anything.
 	Listener net.Listener
+	// Telemetry, when set, is shared with the rest of the process (the all-in-one launcher);
+	// otherwise Run sets up its own, exporting spans to OTEL_EXPORTER_OTLP_ENDPOINT when set.
+	Telemetry *telemetry.Telemetry
+	// MetricsAddr serves Prometheus metrics at /metrics when Telemetry is not shared
+	// (LOOKLOOK_METRICS_ADDR, e.g. ":9090"; default off).
+	MetricsAddr string
 	// DatabaseURL is where sessions are kept (LOOKLOOK_DATABASE_URL): postgres://... or
 	// sqlite:PATH, default "sqlite:./.looklook/identity.db".
 	DatabaseURL string
@@ -65,6 +72,7 @@ const (
 func ConfigFromEnv(env *config.Env) Config {
 	cfg := Config{
 		Addr:            env.String("LOOKLOOK_LISTEN_ADDR", DefaultAddr),
+		MetricsAddr:     env.String("LOOKLOOK_METRICS_ADDR", ""),
 		DatabaseURL:     env.String("LOOKLOOK_DATABASE_URL", DefaultDatabaseURL),
 		AccessTokenTTL:  env.Duration("LOOKLOOK_ACCESS_TOKEN_TTL", DefaultAccessTokenTTL),
 		RefreshTokenTTL: env.Duration("LOOKLOOK_REFRESH_TOKEN_TTL", DefaultRefreshTokenTTL),
@@ -130,6 +138,11 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err := ensureSQLiteDir(cfg.DatabaseURL); err != nil {
 		return err
 	}
+	tel, stopTelemetry, err := telemetry.ForProgram(ctx, cfg.Telemetry, "identity", true, cfg.MetricsAddr, logger)
+	if err != nil {
+		return fmt.Errorf("identity: telemetry: %w", err)
+	}
+	defer stopTelemetry()
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("identity: %w", err)
@@ -140,7 +153,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		AccessTokenTTL:  cfg.AccessTokenTTL,
 		RefreshTokenTTL: cfg.RefreshTokenTTL,
 	})
-	path, handler := identityv1connect.NewIdentityServiceHandler(identityserver.New(svc), server.HandlerOptions(logger)...)
+	path, handler := identityv1connect.NewIdentityServiceHandler(identityserver.New(svc), server.HandlerOptions(logger, server.Interceptors{Tracing: tel.Interceptor()})...)
 	logger.Info("identity starting", "key_id", authtoken.NewSigner(cfg.SigningKey).KeyID(),
 		"access_token_ttl", cfg.AccessTokenTTL.String(), "refresh_token_ttl", cfg.RefreshTokenTTL.String())
 	return server.Run(ctx, server.Options{

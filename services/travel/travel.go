@@ -22,6 +22,7 @@ import (
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/database"
 	"github.com/looklook/looklook/platform/server"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/travel/demo"
 	"github.com/looklook/looklook/services/travel/ent"
 	"github.com/looklook/looklook/services/travel/internal/app"
@@ -43,6 +44,12 @@ type Config struct {
 	// Listener, when set, is served instead of listening on Addr; the all-in-one launcher
 	// passes loopback listeners it opened beforehand.
 	Listener net.Listener
+	// Telemetry, when set, is shared with the rest of the process (the all-in-one launcher);
+	// otherwise Run sets up its own, exporting spans to OTEL_EXPORTER_OTLP_ENDPOINT when set.
+	Telemetry *telemetry.Telemetry
+	// MetricsAddr serves Prometheus metrics at /metrics when Telemetry is not shared
+	// (LOOKLOOK_METRICS_ADDR, e.g. ":9090"; default off).
+	MetricsAddr string
 	// DatabaseURL names the travel database (LOOKLOOK_DATABASE_URL, default
 	// "sqlite:./.looklook/travel.db"): postgres://… in production, sqlite:PATH on a laptop (its
 	// directory is created if missing). The schema is migrated at start.
@@ -79,6 +86,7 @@ type Config struct {
 func ConfigFromEnv(env *config.Env) Config {
 	cfg := Config{
 		Addr:           env.String("LOOKLOOK_LISTEN_ADDR", ":8083"),
+		MetricsAddr:    env.String("LOOKLOOK_METRICS_ADDR", ""),
 		DatabaseURL:    env.String("LOOKLOOK_DATABASE_URL", "sqlite:./.looklook/travel.db"),
 		RedisURL:       env.String("LOOKLOOK_REDIS_URL", ""),
 		CacheKeyPrefix: env.String("LOOKLOOK_REDIS_KEY_PREFIX", "looklook:"),
@@ -119,6 +127,14 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	}
 	if cfg.PageTokenKey == "" {
 		cfg.PageTokenKey = DevPageTokenKey
+	}
+	tel, stopTelemetry, err := telemetry.ForProgram(ctx, cfg.Telemetry, "travel", true, cfg.MetricsAddr, logger)
+	if err != nil {
+		return fmt.Errorf("travel: telemetry: %w", err)
+	}
+	defer stopTelemetry()
+	if cfg.CacheMetrics == nil {
+		cfg.CacheMetrics = cache.NewMetrics(tel.Registry())
 	}
 	drv, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -161,7 +177,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("travel: %w", err)
 	}
-	path, handler := travelv1connect.NewTravelServiceHandler(travelserver.New(svc), server.HandlerOptions(logger)...)
+	path, handler := travelv1connect.NewTravelServiceHandler(travelserver.New(svc), server.HandlerOptions(logger, server.Interceptors{Tracing: tel.Interceptor()})...)
 	return server.Run(ctx, server.Options{
 		Name:     "travel",
 		Addr:     cfg.Addr,

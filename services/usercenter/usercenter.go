@@ -23,6 +23,7 @@ import (
 	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/server"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/usercenter/internal/app"
 	"github.com/looklook/looklook/services/usercenter/internal/lockout"
 	"github.com/looklook/looklook/services/usercenter/internal/password"
@@ -38,6 +39,12 @@ type Config struct {
 	// Listener, when set, is used instead of listening on Addr; the all-in-one launcher opens
 	// loopback listeners first so it knows every address before anything starts.
 	Listener net.Listener
+	// Telemetry, when set, is shared with the rest of the process (the all-in-one launcher);
+	// otherwise Run sets up its own, exporting spans to OTEL_EXPORTER_OTLP_ENDPOINT when set.
+	Telemetry *telemetry.Telemetry
+	// MetricsAddr serves Prometheus metrics at /metrics when Telemetry is not shared
+	// (LOOKLOOK_METRICS_ADDR, e.g. ":9090"; default off).
+	MetricsAddr string
 	// DatabaseURL is postgres://… or sqlite:PATH (LOOKLOOK_DATABASE_URL, default
 	// "sqlite:./.looklook/usercenter.db"). A SQLite file's directory is created if missing.
 	DatabaseURL string
@@ -93,6 +100,7 @@ func ConfigFromEnv(env *config.Env) Config {
 	def := password.DefaultParams()
 	cfg := Config{
 		Addr:           env.String("LOOKLOOK_LISTEN_ADDR", defaultAddr),
+		MetricsAddr:    env.String("LOOKLOOK_METRICS_ADDR", ""),
 		DatabaseURL:    env.String("LOOKLOOK_DATABASE_URL", defaultDatabaseURL),
 		RedisURL:       env.String("LOOKLOOK_REDIS_URL", ""),
 		RedisKeyPrefix: env.String("LOOKLOOK_REDIS_KEY_PREFIX", "looklook:"),
@@ -182,6 +190,14 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		return fmt.Errorf("usercenter: %w", err)
 	}
 
+	tel, stopTelemetry, err := telemetry.ForProgram(ctx, cfg.Telemetry, "usercenter", true, cfg.MetricsAddr, logger)
+	if err != nil {
+		return fmt.Errorf("usercenter: telemetry: %w", err)
+	}
+	defer stopTelemetry()
+	if cfg.CacheMetrics == nil {
+		cfg.CacheMetrics = cache.NewMetrics(tel.Registry())
+	}
 	plain, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("usercenter: %w", err)
@@ -226,7 +242,7 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("usercenter: %w", err)
 	}
-	path, handler := usercenterv1connect.NewUserServiceHandler(userserver.New(svc), server.HandlerOptions(logger)...)
+	path, handler := usercenterv1connect.NewUserServiceHandler(userserver.New(svc), server.HandlerOptions(logger, server.Interceptors{Tracing: tel.Interceptor()})...)
 	return server.Run(ctx, server.Options{
 		Name:     "usercenter",
 		Addr:     cfg.Addr,

@@ -11,10 +11,12 @@ import (
 
 	"github.com/looklook/looklook/bff"
 	"github.com/looklook/looklook/platform/config"
+	"github.com/looklook/looklook/platform/telemetry"
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	// JSON logs on stdout, each line carrying the trace id of the request it belongs to.
+	logger := telemetry.NewLogger(os.Stdout, slog.LevelInfo)
 	env := config.FromOS()
 	cfg := bff.ConfigFromEnv(env)
 	if err := env.Err(); err != nil {

@@ -27,8 +27,8 @@ type URLs struct {
 
 // New builds the clients. Every call gets its own deadline of at most callTimeout, inside the
 // caller's, so one slow service cannot hold a BFF request for the whole server write timeout.
-func New(httpClient *http.Client, urls URLs, callTimeout time.Duration) Clients {
-	opts := []connect.ClientOption{connect.WithInterceptors(deadline(callTimeout))}
+func New(httpClient *http.Client, urls URLs, callTimeout time.Duration, extra ...connect.ClientOption) Clients {
+	opts := append([]connect.ClientOption{connect.WithInterceptors(deadline(callTimeout))}, extra...)
 	return Clients{
 		Identity: identityv1connect.NewIdentityServiceClient(httpClient, urls.Identity, opts...),
 		Users:    usercenterv1connect.NewUserServiceClient(httpClient, urls.UserCenter, opts...),

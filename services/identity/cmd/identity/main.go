@@ -9,13 +9,15 @@ import (
 	"syscall"
 
 	"github.com/looklook/looklook/platform/config"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/identity"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	// JSON logs on stdout, each line carrying the trace id of the request it belongs to.
+	logger := telemetry.NewLogger(os.Stdout, slog.LevelInfo)
 
 	env := config.FromOS()
 	cfg := identity.ConfigFromEnv(env)

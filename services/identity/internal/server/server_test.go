@@ -58,7 +58,7 @@ func start(t *testing.T) *fixture {
 	c.ns.Store(time.Now().UnixNano())
 	svc := app.New(st, key, app.Config{AccessTokenTTL: accessTTL, RefreshTokenTTL: refreshTTL})
 	svc.Now = c.Now
-	path, handler := identityv1connect.NewIdentityServiceHandler(server.New(svc), platformserver.HandlerOptions(testenv.Logger(t))...)
+	path, handler := identityv1connect.NewIdentityServiceHandler(server.New(svc), platformserver.HandlerOptions(testenv.Logger(t), platformserver.Interceptors{})...)
 	baseURL, httpClient := testenv.Serve(t, platformserver.Options{
 		Services: []platformserver.Service{{Name: identityv1connect.IdentityServiceName, Path: path, Handler: handler}},
 	})

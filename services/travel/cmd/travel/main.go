@@ -8,14 +8,20 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/platform/config"
+	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/travel"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	// JSON logs on stdout, each line carrying the trace id of the request it belongs to.
+	logger := telemetry.NewLogger(os.Stdout, slog.LevelInfo)
+	redis.SetLogger(cache.NewRedisLogger(logger))
 	env := config.FromOS()
 	cfg := travel.ConfigFromEnv(env)
 	if err := env.Err(); err != nil {

@@ -63,7 +63,7 @@ func start(t *testing.T, url string, rdb redis.UniversalClient, prefix string) *
 	}
 	// Cleanups run last-registered first: the server stops, then the store, then the client.
 	t.Cleanup(st.Close)
-	path, handler := travelv1connect.NewTravelServiceHandler(server.New(svc), platformserver.HandlerOptions(logger)...)
+	path, handler := travelv1connect.NewTravelServiceHandler(server.New(svc), platformserver.HandlerOptions(logger, platformserver.Interceptors{})...)
 	base, hc := testenv.Serve(t, platformserver.Options{
 		Services: []platformserver.Service{{Name: travelv1connect.TravelServiceName, Path: path, Handler: handler}},
 	})

@@ -61,7 +61,7 @@ func serve(t *testing.T, opts options) []protocol {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, handler := usercenterv1connect.NewUserServiceHandler(server.New(svc), platformserver.HandlerOptions(logger)...)
+	path, handler := usercenterv1connect.NewUserServiceHandler(server.New(svc), platformserver.HandlerOptions(logger, platformserver.Interceptors{})...)
 	baseURL, httpClient := testenv.Serve(t, platformserver.Options{
 		Services: []platformserver.Service{{Name: usercenterv1connect.UserServiceName, Path: path, Handler: handler}},
 	})
