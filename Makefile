@@ -68,7 +68,7 @@ generate-ent:
 .PHONY: check-generated
 check-generated: tools
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$$tmp"; \
+	git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$$tmp"; \
 	$(MAKE) -s -C "$$tmp" TOOLS=$(TOOLS) generate >/dev/null; \
 	status=0; for d in $(GENERATED); do \
 	  if [ -e "$$d" ] || [ -e "$$tmp/$$d" ]; then \
