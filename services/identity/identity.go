@@ -11,9 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/looklook/looklook/gen/looklook/identity/v1/identityv1connect"
@@ -135,9 +132,6 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if err := ensureSQLiteDir(cfg.DatabaseURL); err != nil {
-		return err
-	}
 	tel, stopTelemetry, err := telemetry.ForProgram(ctx, cfg.Telemetry, "identity", true, cfg.MetricsAddr, logger)
 	if err != nil {
 		return fmt.Errorf("identity: telemetry: %w", err)
@@ -163,21 +157,4 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Logger:   logger,
 		Services: []server.Service{{Name: identityv1connect.IdentityServiceName, Path: path, Handler: handler}},
 	})
-}
-
-// ensureSQLiteDir creates the directory of a SQLite database file, so the laptop default works
-// in a fresh checkout; SQLite creates the file but not its directory.
-func ensureSQLiteDir(url string) error {
-	path, ok := strings.CutPrefix(url, "sqlite:")
-	if !ok {
-		return nil
-	}
-	path = strings.TrimPrefix(path, "//")
-	if path == "" || path == ":memory:" {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("identity: create database directory: %w", err)
-	}
-	return nil
 }

@@ -11,9 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -186,9 +183,6 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if cfg.LoginMaxFailuresPerMobile < 0 || cfg.LoginMaxFailuresPerClient < 0 || cfg.LoginFailureWindow < time.Second {
 		return errors.New("usercenter: login failure limits must be positive and the window at least 1s")
 	}
-	if err := ensureSQLiteDir(cfg.DatabaseURL); err != nil {
-		return fmt.Errorf("usercenter: %w", err)
-	}
 
 	tel, stopTelemetry, err := telemetry.ForProgram(ctx, cfg.Telemetry, "usercenter", true, cfg.MetricsAddr, logger)
 	if err != nil {
@@ -273,20 +267,4 @@ func newRedis(ctx context.Context, rawURL string, logger *slog.Logger) (*redis.C
 		logger.WarnContext(ctx, "redis unreachable; sign-in failures are counted in memory until it answers", "error", err)
 	}
 	return rdb, nil
-}
-
-// ensureSQLiteDir creates the directory of a SQLite database file, so the laptop default works
-// in a fresh checkout.
-func ensureSQLiteDir(dbURL string) error {
-	path, ok := strings.CutPrefix(dbURL, "sqlite:")
-	if !ok {
-		return nil
-	}
-	path = strings.TrimPrefix(path, "//")
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("create database directory: %w", err)
-		}
-	}
-	return nil
 }
