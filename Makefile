@@ -1,10 +1,11 @@
 # looklook — one Makefile for the whole workspace.
 #
 #   make generate   regenerate everything generated: protobuf/Connect code (buf), Ent code,
-#                   protovalidate's validate.proto
+#                   protovalidate's validate.proto, the web app's TypeScript and bundle
 #   make lint       buf lint, gofmt, go vet
 #   make test       lint, generated-code freshness, every module's tests with -race against
-#                   real PostgreSQL and Redis (LOOKLOOK_TEST_POSTGRES_URL, LOOKLOOK_TEST_REDIS_URL)
+#                   real PostgreSQL and Redis (LOOKLOOK_TEST_POSTGRES_URL, LOOKLOOK_TEST_REDIS_URL),
+#                   and the browser tests in Debian's chromium
 #   make run        the all-in-one launcher (same as: go run ./cmd/looklook)
 #
 # Tools are pinned here and installed on first use into .tools/bin (git-ignored).
@@ -50,8 +51,9 @@ tools: $(TOOLS)/buf $(TOOLS)/protoc-gen-go $(TOOLS)/protoc-gen-connect-go
 
 # --- generate --------------------------------------------------------------------------------
 
-.PHONY: generate generate-proto generate-ent
-generate: generate-proto generate-ent
+.PHONY: generate generate-go generate-proto generate-ent
+generate: generate-go web-generate
+generate-go: generate-proto generate-ent
 
 generate-proto: tools
 	go run ./tools/validateproto proto/buf/validate/validate.proto
@@ -69,7 +71,7 @@ generate-ent:
 check-generated: tools
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$$tmp"; \
-	$(MAKE) -s -C "$$tmp" TOOLS=$(TOOLS) generate >/dev/null; \
+	$(MAKE) -s -C "$$tmp" TOOLS=$(TOOLS) generate-go >/dev/null; \
 	status=0; for d in $(GENERATED); do \
 	  if [ -e "$$d" ] || [ -e "$$tmp/$$d" ]; then \
 	    diff -r -q "$$d" "$$tmp/$$d" || status=1; \
@@ -88,7 +90,7 @@ lint: $(TOOLS)/buf
 	@for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
 
 .PHONY: test
-test: lint check-generated test-go
+test: lint check-generated web-check test-go web-test
 
 .PHONY: test-go
 test-go:
@@ -100,6 +102,10 @@ test-go:
 .PHONY: test-short
 test-short:
 	@for m in $(MODULES); do (cd $$m && go test -short -count=1 ./...) || exit 1; done
+
+# --- web app ---------------------------------------------------------------------------------
+
+include web/web.mk
 
 # --- run -------------------------------------------------------------------------------------
 

@@ -115,18 +115,20 @@ func contentType(name string) string {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
 	p := r.URL.Path
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
 	p = path.Clean(p)
+	// An RPC to a procedure nobody registered is 404 whatever its method: Connect and gRPC-Web
+	// clients turn that into Unimplemented.
 	if isAPIPath(p) {
 		notFound(w)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	name := strings.TrimPrefix(p, "/")
