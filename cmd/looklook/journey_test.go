@@ -115,8 +115,13 @@ func TestJourney(t *testing.T) {
 			}
 
 			// Open a business; the landlord role arrives with the next refresh.
+			_, err := c.landlord.GetMyBusiness(ctx, withToken(&bffv1.GetMyBusinessRequest{}, landlord.GetTokens().GetAccessToken()))
+			wantCode(t, err, connect.CodeNotFound)
 			biz := get(c.landlord.CreateBusiness(ctx, withToken(&bffv1.CreateBusinessRequest{Business: businessInput("Lakeside Stays")}, landlord.GetTokens().GetAccessToken()))).must(t, "CreateBusiness").Msg.GetBusiness()
-			_, err := c.landlord.CreateHomestay(ctx, withToken(&bffv1.CreateHomestayRequest{Homestay: homestayInput("Lake House", 50000)}, landlord.GetTokens().GetAccessToken()))
+			if mine := get(c.landlord.GetMyBusiness(ctx, withToken(&bffv1.GetMyBusinessRequest{}, landlord.GetTokens().GetAccessToken()))).must(t, "GetMyBusiness").Msg.GetBusiness(); mine.GetId() != biz.GetId() {
+				t.Fatalf("GetMyBusiness = %v, want business %d", mine, biz.GetId())
+			}
+			_, err = c.landlord.CreateHomestay(ctx, withToken(&bffv1.CreateHomestayRequest{Homestay: homestayInput("Lake House", 50000)}, landlord.GetTokens().GetAccessToken()))
 			wantCode(t, err, connect.CodePermissionDenied)
 			lt := refresh(t, c, landlord.GetTokens()).GetAccessToken()
 			me := get(c.account.GetMe(ctx, withToken(&bffv1.GetMeRequest{}, lt))).must(t, "GetMe").Msg.GetUser()
@@ -281,6 +286,10 @@ func TestPermissionMatrix(t *testing.T) {
 		}},
 		"LandlordService.CreateBusiness": {role: "user", do: func(tk string) error {
 			_, err := c.landlord.CreateBusiness(ctx, withToken(&bffv1.CreateBusinessRequest{Business: businessInput("Another")}, tk))
+			return err
+		}},
+		"LandlordService.GetMyBusiness": {role: "user", do: func(tk string) error {
+			_, err := c.landlord.GetMyBusiness(ctx, withToken(&bffv1.GetMyBusinessRequest{}, tk))
 			return err
 		}},
 		"LandlordService.UpdateBusiness": {role: "landlord", ownerOnly: true, do: func(tk string) error {

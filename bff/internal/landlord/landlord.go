@@ -36,5 +36,6 @@ func Policies() map[string]auth.Policy {
 		bffv1connect.LandlordServiceUpdateHomestayProcedure:     auth.Landlord,
 		bffv1connect.LandlordServiceSetHomestayOnShelfProcedure: auth.Landlord,
 		bffv1connect.LandlordServiceListMyHomestaysProcedure:    auth.Landlord,
+		bffv1connect.LandlordServiceGetMyBusinessProcedure:      auth.User,
 	}
 }

@@ -864,6 +864,89 @@ func (x *ListMyHomestaysResponse) GetNextPageToken() string {
 	return ""
 }
 
+// GetMyBusinessRequest is empty: the business is the caller's.
+type GetMyBusinessRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMyBusinessRequest) Reset() {
+	*x = GetMyBusinessRequest{}
+	mi := &file_looklook_bff_v1_landlord_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMyBusinessRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMyBusinessRequest) ProtoMessage() {}
+
+func (x *GetMyBusinessRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_looklook_bff_v1_landlord_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMyBusinessRequest.ProtoReflect.Descriptor instead.
+func (*GetMyBusinessRequest) Descriptor() ([]byte, []int) {
+	return file_looklook_bff_v1_landlord_proto_rawDescGZIP(), []int{14}
+}
+
+// GetMyBusinessResponse carries the caller's business.
+type GetMyBusinessResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// business is the caller's business.
+	Business      *Business `protobuf:"bytes,1,opt,name=business,proto3" json:"business,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMyBusinessResponse) Reset() {
+	*x = GetMyBusinessResponse{}
+	mi := &file_looklook_bff_v1_landlord_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMyBusinessResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMyBusinessResponse) ProtoMessage() {}
+
+func (x *GetMyBusinessResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_looklook_bff_v1_landlord_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMyBusinessResponse.ProtoReflect.Descriptor instead.
+func (*GetMyBusinessResponse) Descriptor() ([]byte, []int) {
+	return file_looklook_bff_v1_landlord_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetMyBusinessResponse) GetBusiness() *Business {
+	if x != nil {
+		return x.Business
+	}
+	return nil
+}
+
 var File_looklook_bff_v1_landlord_proto protoreflect.FileDescriptor
 
 const file_looklook_bff_v1_landlord_proto_rawDesc = "" +
@@ -926,14 +1009,18 @@ const file_looklook_bff_v1_landlord_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\tpageToken\"z\n" +
 	"\x17ListMyHomestaysResponse\x127\n" +
 	"\thomestays\x18\x01 \x03(\v2\x19.looklook.bff.v1.HomestayR\thomestays\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xf2\x04\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x16\n" +
+	"\x14GetMyBusinessRequest\"N\n" +
+	"\x15GetMyBusinessResponse\x125\n" +
+	"\bbusiness\x18\x01 \x01(\v2\x19.looklook.bff.v1.BusinessR\bbusiness2\xd2\x05\n" +
 	"\x0fLandlordService\x12a\n" +
 	"\x0eCreateBusiness\x12&.looklook.bff.v1.CreateBusinessRequest\x1a'.looklook.bff.v1.CreateBusinessResponse\x12a\n" +
 	"\x0eUpdateBusiness\x12&.looklook.bff.v1.UpdateBusinessRequest\x1a'.looklook.bff.v1.UpdateBusinessResponse\x12a\n" +
 	"\x0eCreateHomestay\x12&.looklook.bff.v1.CreateHomestayRequest\x1a'.looklook.bff.v1.CreateHomestayResponse\x12a\n" +
 	"\x0eUpdateHomestay\x12&.looklook.bff.v1.UpdateHomestayRequest\x1a'.looklook.bff.v1.UpdateHomestayResponse\x12m\n" +
 	"\x12SetHomestayOnShelf\x12*.looklook.bff.v1.SetHomestayOnShelfRequest\x1a+.looklook.bff.v1.SetHomestayOnShelfResponse\x12d\n" +
-	"\x0fListMyHomestays\x12'.looklook.bff.v1.ListMyHomestaysRequest\x1a(.looklook.bff.v1.ListMyHomestaysResponseB\xba\x01\n" +
+	"\x0fListMyHomestays\x12'.looklook.bff.v1.ListMyHomestaysRequest\x1a(.looklook.bff.v1.ListMyHomestaysResponse\x12^\n" +
+	"\rGetMyBusiness\x12%.looklook.bff.v1.GetMyBusinessRequest\x1a&.looklook.bff.v1.GetMyBusinessResponseB\xba\x01\n" +
 	"\x13com.looklook.bff.v1B\rLandlordProtoP\x01Z6github.com/looklook/looklook/gen/looklook/bff/v1;bffv1\xa2\x02\x03LBX\xaa\x02\x0fLooklook.Bff.V1\xca\x02\x0fLooklook\\Bff\\V1\xe2\x02\x1bLooklook\\Bff\\V1\\GPBMetadata\xea\x02\x11Looklook::Bff::V1b\x06proto3"
 
 var (
@@ -948,7 +1035,7 @@ func file_looklook_bff_v1_landlord_proto_rawDescGZIP() []byte {
 	return file_looklook_bff_v1_landlord_proto_rawDescData
 }
 
-var file_looklook_bff_v1_landlord_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_looklook_bff_v1_landlord_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_looklook_bff_v1_landlord_proto_goTypes = []any{
 	(*BusinessInput)(nil),              // 0: looklook.bff.v1.BusinessInput
 	(*HomestayInput)(nil),              // 1: looklook.bff.v1.HomestayInput
@@ -964,39 +1051,44 @@ var file_looklook_bff_v1_landlord_proto_goTypes = []any{
 	(*SetHomestayOnShelfResponse)(nil), // 11: looklook.bff.v1.SetHomestayOnShelfResponse
 	(*ListMyHomestaysRequest)(nil),     // 12: looklook.bff.v1.ListMyHomestaysRequest
 	(*ListMyHomestaysResponse)(nil),    // 13: looklook.bff.v1.ListMyHomestaysResponse
-	(SaleType)(0),                      // 14: looklook.bff.v1.SaleType
-	(*Business)(nil),                   // 15: looklook.bff.v1.Business
-	(*Homestay)(nil),                   // 16: looklook.bff.v1.Homestay
+	(*GetMyBusinessRequest)(nil),       // 14: looklook.bff.v1.GetMyBusinessRequest
+	(*GetMyBusinessResponse)(nil),      // 15: looklook.bff.v1.GetMyBusinessResponse
+	(SaleType)(0),                      // 16: looklook.bff.v1.SaleType
+	(*Business)(nil),                   // 17: looklook.bff.v1.Business
+	(*Homestay)(nil),                   // 18: looklook.bff.v1.Homestay
 }
 var file_looklook_bff_v1_landlord_proto_depIdxs = []int32{
-	14, // 0: looklook.bff.v1.HomestayInput.sale_type:type_name -> looklook.bff.v1.SaleType
+	16, // 0: looklook.bff.v1.HomestayInput.sale_type:type_name -> looklook.bff.v1.SaleType
 	0,  // 1: looklook.bff.v1.CreateBusinessRequest.business:type_name -> looklook.bff.v1.BusinessInput
-	15, // 2: looklook.bff.v1.CreateBusinessResponse.business:type_name -> looklook.bff.v1.Business
+	17, // 2: looklook.bff.v1.CreateBusinessResponse.business:type_name -> looklook.bff.v1.Business
 	0,  // 3: looklook.bff.v1.UpdateBusinessRequest.business:type_name -> looklook.bff.v1.BusinessInput
-	15, // 4: looklook.bff.v1.UpdateBusinessResponse.business:type_name -> looklook.bff.v1.Business
+	17, // 4: looklook.bff.v1.UpdateBusinessResponse.business:type_name -> looklook.bff.v1.Business
 	1,  // 5: looklook.bff.v1.CreateHomestayRequest.homestay:type_name -> looklook.bff.v1.HomestayInput
-	16, // 6: looklook.bff.v1.CreateHomestayResponse.homestay:type_name -> looklook.bff.v1.Homestay
+	18, // 6: looklook.bff.v1.CreateHomestayResponse.homestay:type_name -> looklook.bff.v1.Homestay
 	1,  // 7: looklook.bff.v1.UpdateHomestayRequest.homestay:type_name -> looklook.bff.v1.HomestayInput
-	16, // 8: looklook.bff.v1.UpdateHomestayResponse.homestay:type_name -> looklook.bff.v1.Homestay
-	16, // 9: looklook.bff.v1.SetHomestayOnShelfResponse.homestay:type_name -> looklook.bff.v1.Homestay
-	16, // 10: looklook.bff.v1.ListMyHomestaysResponse.homestays:type_name -> looklook.bff.v1.Homestay
-	2,  // 11: looklook.bff.v1.LandlordService.CreateBusiness:input_type -> looklook.bff.v1.CreateBusinessRequest
-	4,  // 12: looklook.bff.v1.LandlordService.UpdateBusiness:input_type -> looklook.bff.v1.UpdateBusinessRequest
-	6,  // 13: looklook.bff.v1.LandlordService.CreateHomestay:input_type -> looklook.bff.v1.CreateHomestayRequest
-	8,  // 14: looklook.bff.v1.LandlordService.UpdateHomestay:input_type -> looklook.bff.v1.UpdateHomestayRequest
-	10, // 15: looklook.bff.v1.LandlordService.SetHomestayOnShelf:input_type -> looklook.bff.v1.SetHomestayOnShelfRequest
-	12, // 16: looklook.bff.v1.LandlordService.ListMyHomestays:input_type -> looklook.bff.v1.ListMyHomestaysRequest
-	3,  // 17: looklook.bff.v1.LandlordService.CreateBusiness:output_type -> looklook.bff.v1.CreateBusinessResponse
-	5,  // 18: looklook.bff.v1.LandlordService.UpdateBusiness:output_type -> looklook.bff.v1.UpdateBusinessResponse
-	7,  // 19: looklook.bff.v1.LandlordService.CreateHomestay:output_type -> looklook.bff.v1.CreateHomestayResponse
-	9,  // 20: looklook.bff.v1.LandlordService.UpdateHomestay:output_type -> looklook.bff.v1.UpdateHomestayResponse
-	11, // 21: looklook.bff.v1.LandlordService.SetHomestayOnShelf:output_type -> looklook.bff.v1.SetHomestayOnShelfResponse
-	13, // 22: looklook.bff.v1.LandlordService.ListMyHomestays:output_type -> looklook.bff.v1.ListMyHomestaysResponse
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	18, // 8: looklook.bff.v1.UpdateHomestayResponse.homestay:type_name -> looklook.bff.v1.Homestay
+	18, // 9: looklook.bff.v1.SetHomestayOnShelfResponse.homestay:type_name -> looklook.bff.v1.Homestay
+	18, // 10: looklook.bff.v1.ListMyHomestaysResponse.homestays:type_name -> looklook.bff.v1.Homestay
+	17, // 11: looklook.bff.v1.GetMyBusinessResponse.business:type_name -> looklook.bff.v1.Business
+	2,  // 12: looklook.bff.v1.LandlordService.CreateBusiness:input_type -> looklook.bff.v1.CreateBusinessRequest
+	4,  // 13: looklook.bff.v1.LandlordService.UpdateBusiness:input_type -> looklook.bff.v1.UpdateBusinessRequest
+	6,  // 14: looklook.bff.v1.LandlordService.CreateHomestay:input_type -> looklook.bff.v1.CreateHomestayRequest
+	8,  // 15: looklook.bff.v1.LandlordService.UpdateHomestay:input_type -> looklook.bff.v1.UpdateHomestayRequest
+	10, // 16: looklook.bff.v1.LandlordService.SetHomestayOnShelf:input_type -> looklook.bff.v1.SetHomestayOnShelfRequest
+	12, // 17: looklook.bff.v1.LandlordService.ListMyHomestays:input_type -> looklook.bff.v1.ListMyHomestaysRequest
+	14, // 18: looklook.bff.v1.LandlordService.GetMyBusiness:input_type -> looklook.bff.v1.GetMyBusinessRequest
+	3,  // 19: looklook.bff.v1.LandlordService.CreateBusiness:output_type -> looklook.bff.v1.CreateBusinessResponse
+	5,  // 20: looklook.bff.v1.LandlordService.UpdateBusiness:output_type -> looklook.bff.v1.UpdateBusinessResponse
+	7,  // 21: looklook.bff.v1.LandlordService.CreateHomestay:output_type -> looklook.bff.v1.CreateHomestayResponse
+	9,  // 22: looklook.bff.v1.LandlordService.UpdateHomestay:output_type -> looklook.bff.v1.UpdateHomestayResponse
+	11, // 23: looklook.bff.v1.LandlordService.SetHomestayOnShelf:output_type -> looklook.bff.v1.SetHomestayOnShelfResponse
+	13, // 24: looklook.bff.v1.LandlordService.ListMyHomestays:output_type -> looklook.bff.v1.ListMyHomestaysResponse
+	15, // 25: looklook.bff.v1.LandlordService.GetMyBusiness:output_type -> looklook.bff.v1.GetMyBusinessResponse
+	19, // [19:26] is the sub-list for method output_type
+	12, // [12:19] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_looklook_bff_v1_landlord_proto_init() }
@@ -1011,7 +1103,7 @@ func file_looklook_bff_v1_landlord_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_looklook_bff_v1_landlord_proto_rawDesc), len(file_looklook_bff_v1_landlord_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

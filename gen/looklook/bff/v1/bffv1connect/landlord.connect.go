@@ -51,6 +51,9 @@ const (
 	// LandlordServiceListMyHomestaysProcedure is the fully-qualified name of the LandlordService's
 	// ListMyHomestays RPC.
 	LandlordServiceListMyHomestaysProcedure = "/looklook.bff.v1.LandlordService/ListMyHomestays"
+	// LandlordServiceGetMyBusinessProcedure is the fully-qualified name of the LandlordService's
+	// GetMyBusiness RPC.
+	LandlordServiceGetMyBusinessProcedure = "/looklook.bff.v1.LandlordService/GetMyBusiness"
 )
 
 // LandlordServiceClient is a client for the looklook.bff.v1.LandlordService service.
@@ -67,6 +70,9 @@ type LandlordServiceClient interface {
 	SetHomestayOnShelf(context.Context, *connect.Request[v1.SetHomestayOnShelfRequest]) (*connect.Response[v1.SetHomestayOnShelfResponse], error)
 	// ListMyHomestays pages through the caller's homestays, on and off shelf, newest first.
 	ListMyHomestays(context.Context, *connect.Request[v1.ListMyHomestaysRequest]) (*connect.Response[v1.ListMyHomestaysResponse], error)
+	// GetMyBusiness returns the caller's business; a user without one gets NotFound. Any signed-in
+	// user may ask, so a client can tell whether to offer CreateBusiness.
+	GetMyBusiness(context.Context, *connect.Request[v1.GetMyBusinessRequest]) (*connect.Response[v1.GetMyBusinessResponse], error)
 }
 
 // NewLandlordServiceClient constructs a client for the looklook.bff.v1.LandlordService service. By
@@ -116,6 +122,12 @@ func NewLandlordServiceClient(httpClient connect.HTTPClient, baseURL string, opt
 			connect.WithSchema(landlordServiceMethods.ByName("ListMyHomestays")),
 			connect.WithClientOptions(opts...),
 		),
+		getMyBusiness: connect.NewClient[v1.GetMyBusinessRequest, v1.GetMyBusinessResponse](
+			httpClient,
+			baseURL+LandlordServiceGetMyBusinessProcedure,
+			connect.WithSchema(landlordServiceMethods.ByName("GetMyBusiness")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -127,6 +139,7 @@ type landlordServiceClient struct {
 	updateHomestay     *connect.Client[v1.UpdateHomestayRequest, v1.UpdateHomestayResponse]
 	setHomestayOnShelf *connect.Client[v1.SetHomestayOnShelfRequest, v1.SetHomestayOnShelfResponse]
 	listMyHomestays    *connect.Client[v1.ListMyHomestaysRequest, v1.ListMyHomestaysResponse]
+	getMyBusiness      *connect.Client[v1.GetMyBusinessRequest, v1.GetMyBusinessResponse]
 }
 
 // CreateBusiness calls looklook.bff.v1.LandlordService.CreateBusiness.
@@ -159,6 +172,11 @@ func (c *landlordServiceClient) ListMyHomestays(ctx context.Context, req *connec
 	return c.listMyHomestays.CallUnary(ctx, req)
 }
 
+// GetMyBusiness calls looklook.bff.v1.LandlordService.GetMyBusiness.
+func (c *landlordServiceClient) GetMyBusiness(ctx context.Context, req *connect.Request[v1.GetMyBusinessRequest]) (*connect.Response[v1.GetMyBusinessResponse], error) {
+	return c.getMyBusiness.CallUnary(ctx, req)
+}
+
 // LandlordServiceHandler is an implementation of the looklook.bff.v1.LandlordService service.
 type LandlordServiceHandler interface {
 	// CreateBusiness opens the caller's business; a user owns at most one (AlreadyExists).
@@ -173,6 +191,9 @@ type LandlordServiceHandler interface {
 	SetHomestayOnShelf(context.Context, *connect.Request[v1.SetHomestayOnShelfRequest]) (*connect.Response[v1.SetHomestayOnShelfResponse], error)
 	// ListMyHomestays pages through the caller's homestays, on and off shelf, newest first.
 	ListMyHomestays(context.Context, *connect.Request[v1.ListMyHomestaysRequest]) (*connect.Response[v1.ListMyHomestaysResponse], error)
+	// GetMyBusiness returns the caller's business; a user without one gets NotFound. Any signed-in
+	// user may ask, so a client can tell whether to offer CreateBusiness.
+	GetMyBusiness(context.Context, *connect.Request[v1.GetMyBusinessRequest]) (*connect.Response[v1.GetMyBusinessResponse], error)
 }
 
 // NewLandlordServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -218,6 +239,12 @@ func NewLandlordServiceHandler(svc LandlordServiceHandler, opts ...connect.Handl
 		connect.WithSchema(landlordServiceMethods.ByName("ListMyHomestays")),
 		connect.WithHandlerOptions(opts...),
 	)
+	landlordServiceGetMyBusinessHandler := connect.NewUnaryHandler(
+		LandlordServiceGetMyBusinessProcedure,
+		svc.GetMyBusiness,
+		connect.WithSchema(landlordServiceMethods.ByName("GetMyBusiness")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/looklook.bff.v1.LandlordService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case LandlordServiceCreateBusinessProcedure:
@@ -232,6 +259,8 @@ func NewLandlordServiceHandler(svc LandlordServiceHandler, opts ...connect.Handl
 			landlordServiceSetHomestayOnShelfHandler.ServeHTTP(w, r)
 		case LandlordServiceListMyHomestaysProcedure:
 			landlordServiceListMyHomestaysHandler.ServeHTTP(w, r)
+		case LandlordServiceGetMyBusinessProcedure:
+			landlordServiceGetMyBusinessHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -263,4 +292,8 @@ func (UnimplementedLandlordServiceHandler) SetHomestayOnShelf(context.Context, *
 
 func (UnimplementedLandlordServiceHandler) ListMyHomestays(context.Context, *connect.Request[v1.ListMyHomestaysRequest]) (*connect.Response[v1.ListMyHomestaysResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("looklook.bff.v1.LandlordService.ListMyHomestays is not implemented"))
+}
+
+func (UnimplementedLandlordServiceHandler) GetMyBusiness(context.Context, *connect.Request[v1.GetMyBusinessRequest]) (*connect.Response[v1.GetMyBusinessResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("looklook.bff.v1.LandlordService.GetMyBusiness is not implemented"))
 }
