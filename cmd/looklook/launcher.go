@@ -215,7 +215,15 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		}
 		return travel.Run(gctx, trCfg, logger.With("service", "travel"))
 	})
-	g.Go(func() error { return bff.Run(gctx, bffCfg, logger.With("service", "bff")) })
+	g.Go(func() error {
+		// The BFF starts once travel (the last service, after the demo data) serves, so its
+		// first answers are never slowed by a service still starting. Its listener is open
+		// already: early clients wait in the backlog rather than being refused.
+		if err := waitServing(gctx, "http://"+lns[2].Addr().String()); err != nil {
+			return nil
+		}
+		return bff.Run(gctx, bffCfg, logger.With("service", "bff"))
+	})
 	if cfg.metricsLn != nil || cfg.MetricsAddr != "" {
 		g.Go(func() error { return serveMetrics(gctx, cfg, tel, logger) })
 	}
@@ -264,8 +272,7 @@ Ctrl-C stops it.
 `, host, storage, cache, lns[0].Addr(), lns[1].Addr(), lns[2].Addr())
 }
 
-// waitServing waits until the BFF answers health checks, so the banner is printed when the
-// commands it shows work.
+// waitServing waits until the server at baseURL answers health checks with SERVING.
 func waitServing(ctx context.Context, baseURL string) error {
 	client := grpchealth.NewClient(rpcclient.NewHTTPClient(), baseURL)
 	for {
