@@ -66,9 +66,6 @@ type Config struct {
 	metricsLn    net.Listener
 }
 
-// DemoAdminMobile is the demo admin's mobile number; README lists its password.
-const DemoAdminMobile = "13800000000"
-
 // ConfigFromEnv reads the launcher's configuration; check env.Err() afterwards.
 func ConfigFromEnv(env *config.Env) Config {
 	cfg := Config{

@@ -39,6 +39,7 @@ func AllowedEnv() map[string]map[string]bool {
 			"LOOKLOOK_SEED_DEMO",
 			"LOOKLOOK_DEMO_LANDLORD_IDS",
 			"LOOKLOOK_DEMO_GUEST_IDS",
+			"LOOKLOOK_DEMO_USERCENTER_URL",
 		},
 		"bff": {
 			"LOOKLOOK_ADDR",

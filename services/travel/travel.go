@@ -14,13 +14,17 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"time"
 
+	"connectrpc.com/connect"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/looklook/looklook/gen/looklook/travel/v1/travelv1connect"
+	"github.com/looklook/looklook/gen/looklook/usercenter/v1/usercenterv1connect"
 	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/database"
+	"github.com/looklook/looklook/platform/rpcclient"
 	"github.com/looklook/looklook/platform/server"
 	"github.com/looklook/looklook/platform/telemetry"
 	"github.com/looklook/looklook/services/travel/demo"
@@ -79,20 +83,25 @@ type Config struct {
 	// launcher registers demo.Landlords() and demo.Guests() in usercenter first and passes their
 	// ids; when empty, demo.DefaultUsers() is used, whose ids may name no real user.
 	DemoUsers demo.Users
+	// DemoUserCenterURL, when set with SeedDemoData and no DemoUsers, is the usercenter that
+	// Run registers the demo users in first (LOOKLOOK_DEMO_USERCENTER_URL). Kubernetes dev
+	// deployments use it; the all-in-one launcher registers them itself.
+	DemoUserCenterURL string
 }
 
 // ConfigFromEnv reads Config from LOOKLOOK_* variables with defaults that work on a laptop.
 // The caller checks env.Err().
 func ConfigFromEnv(env *config.Env) Config {
 	cfg := Config{
-		Addr:           env.String("LOOKLOOK_LISTEN_ADDR", ":8083"),
-		MetricsAddr:    env.String("LOOKLOOK_METRICS_ADDR", ""),
-		DatabaseURL:    env.String("LOOKLOOK_DATABASE_URL", "sqlite:./.looklook/travel.db"),
-		RedisURL:       env.String("LOOKLOOK_REDIS_URL", ""),
-		CacheKeyPrefix: env.String("LOOKLOOK_REDIS_KEY_PREFIX", "looklook:"),
-		L1MaxItems:     int64(env.Int("LOOKLOOK_CACHE_L1_ITEMS", 0)),
-		PageTokenKey:   env.String("LOOKLOOK_PAGE_TOKEN_KEY", DevPageTokenKey),
-		SeedDemoData:   env.Bool("LOOKLOOK_SEED_DEMO", false),
+		Addr:              env.String("LOOKLOOK_LISTEN_ADDR", ":8083"),
+		MetricsAddr:       env.String("LOOKLOOK_METRICS_ADDR", ""),
+		DatabaseURL:       env.String("LOOKLOOK_DATABASE_URL", "sqlite:./.looklook/travel.db"),
+		RedisURL:          env.String("LOOKLOOK_REDIS_URL", ""),
+		CacheKeyPrefix:    env.String("LOOKLOOK_REDIS_KEY_PREFIX", "looklook:"),
+		L1MaxItems:        int64(env.Int("LOOKLOOK_CACHE_L1_ITEMS", 0)),
+		PageTokenKey:      env.String("LOOKLOOK_PAGE_TOKEN_KEY", DevPageTokenKey),
+		SeedDemoData:      env.Bool("LOOKLOOK_SEED_DEMO", false),
+		DemoUserCenterURL: env.String("LOOKLOOK_DEMO_USERCENTER_URL", ""),
 		DemoUsers: demo.Users{
 			LandlordUserIDs: ids(env, "LOOKLOOK_DEMO_LANDLORD_IDS"),
 			GuestUserIDs:    ids(env, "LOOKLOOK_DEMO_GUEST_IDS"),
@@ -168,6 +177,16 @@ func Run(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	defer st.Close()
 
 	if cfg.SeedDemoData {
+		if len(cfg.DemoUsers.LandlordUserIDs) == 0 && cfg.DemoUserCenterURL != "" {
+			users := usercenterv1connect.NewUserServiceClient(rpcclient.NewHTTPClient(), cfg.DemoUserCenterURL,
+				connect.WithInterceptors(tel.Interceptor()))
+			regCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			cfg.DemoUsers, err = demo.RegisterUsers(regCtx, users)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("travel: demo users: %w", err)
+			}
+		}
 		if err := seed(ctx, client, st, cfg.DemoUsers, logger); err != nil {
 			return fmt.Errorf("travel: seed demo data: %w", err)
 		}
