@@ -64,27 +64,8 @@ func (s *Store) Close() error { return s.client.Close() }
 
 // withTx runs fn in a transaction, committing when it returns nil and rolling back when it
 // returns an error or panics.
-func (s *Store) withTx(ctx context.Context, fn func(tx *ent.Tx) error) (err error) {
-	tx, err := s.client.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
+	return database.WithTx(ctx, s.client.Tx, fn)
 }
 
 // CreateSession stores a session and its first refresh token in one transaction.

@@ -12,12 +12,11 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 
 	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
 	"github.com/looklook/looklook/platform/cache"
+	"github.com/looklook/looklook/platform/database"
 	"github.com/looklook/looklook/services/travel/ent"
 	"github.com/looklook/looklook/services/travel/internal/app"
 )
@@ -42,27 +41,8 @@ func (s *Store) Close() {
 // withTx runs fn in a transaction, committing if it returns nil and rolling back if it returns an
 // error or panics. fn must use only tx: on SQLite the pool has a single connection, so a query
 // through the plain client inside fn would wait for itself.
-func (s *Store) withTx(ctx context.Context, fn func(tx *ent.Tx) error) (err error) {
-	tx, err := s.client.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			_ = tx.Rollback()
-			panic(v)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
+	return database.WithTx(ctx, s.client.Tx, fn)
 }
 
 // invalidateHomestays drops homestays from the cache after a committed write. It runs on a

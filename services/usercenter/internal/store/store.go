@@ -2,8 +2,7 @@
 // package that imports the ent package, it turns Ent errors into app's sentinels and it owns
 // transactions.
 //
-// Every read by id goes through GetUser and GetUsers, so the per-user cache planned for later
-// can wrap exactly those two methods.
+// Every read by id goes through GetUser and GetUsers, which the per-user cache (Cached) wraps.
 package store
 
 import (
@@ -53,27 +52,8 @@ func (s *Store) Close() error { return s.client.Close() }
 
 // WithTx runs fn in a transaction, committing when fn returns nil and rolling back when it
 // returns an error or panics.
-func (s *Store) WithTx(ctx context.Context, fn func(tx *ent.Tx) error) (err error) {
-	tx, err := s.client.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			_ = tx.Rollback()
-			panic(v)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%w (rollback: %v)", err, rerr)
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) WithTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
+	return database.WithTx(ctx, s.client.Tx, fn)
 }
 
 // CreateUser inserts a user. A taken mobile number violates the unique index, which Ent
