@@ -13,10 +13,14 @@ import (
 	"connectrpc.com/connect"
 
 	"github.com/looklook/looklook/bff/internal/auth"
+	"github.com/looklook/looklook/bff/internal/convert"
 	"github.com/looklook/looklook/bff/internal/downstream"
+	bffv1 "github.com/looklook/looklook/gen/looklook/bff/v1"
 	"github.com/looklook/looklook/gen/looklook/bff/v1/bffv1connect"
+	identityv1 "github.com/looklook/looklook/gen/looklook/identity/v1"
 	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
 	usercenterv1 "github.com/looklook/looklook/gen/looklook/usercenter/v1"
+	"github.com/looklook/looklook/platform/rpcerror"
 )
 
 // Server implements AccountService.
@@ -73,6 +77,17 @@ func (s *Server) roles(ctx context.Context, u *usercenterv1.User) []string {
 		s.logger.WarnContext(ctx, "could not check landlord role", "user_id", u.GetId(), "error", err.Error())
 	}
 	return roles
+}
+
+// startSession works out the user's roles and asks identity for a new session's tokens; Register
+// and Login end with it.
+func (s *Server) startSession(ctx context.Context, u *usercenterv1.User) (*bffv1.AuthTokens, *bffv1.User, error) {
+	roles := s.roles(ctx, u)
+	res, err := s.clients.Identity.IssueTokens(ctx, connect.NewRequest(&identityv1.IssueTokensRequest{UserId: u.GetId(), Roles: roles}))
+	if err != nil {
+		return nil, nil, rpcerror.Downstream(err)
+	}
+	return convert.Tokens(res.Msg.GetTokens()), convert.User(u, roles), nil
 }
 
 // clientAddress identifies the caller for sign-in rate limiting.

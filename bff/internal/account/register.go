@@ -5,9 +5,7 @@ import (
 
 	"connectrpc.com/connect"
 
-	"github.com/looklook/looklook/bff/internal/convert"
 	bffv1 "github.com/looklook/looklook/gen/looklook/bff/v1"
-	identityv1 "github.com/looklook/looklook/gen/looklook/identity/v1"
 	usercenterv1 "github.com/looklook/looklook/gen/looklook/usercenter/v1"
 	"github.com/looklook/looklook/platform/rpcerror"
 )
@@ -22,14 +20,9 @@ func (s *Server) Register(ctx context.Context, req *connect.Request[bffv1.Regist
 	if err != nil {
 		return nil, rpcerror.Downstream(err)
 	}
-	user := res.Msg.GetUser()
-	roles := s.roles(ctx, user)
-	tokens, err := s.clients.Identity.IssueTokens(ctx, connect.NewRequest(&identityv1.IssueTokensRequest{UserId: user.GetId(), Roles: roles}))
+	tokens, user, err := s.startSession(ctx, res.Msg.GetUser())
 	if err != nil {
-		return nil, rpcerror.Downstream(err)
+		return nil, err
 	}
-	return connect.NewResponse(&bffv1.RegisterResponse{
-		Tokens: convert.Tokens(tokens.Msg.GetTokens()),
-		User:   convert.User(user, roles),
-	}), nil
+	return connect.NewResponse(&bffv1.RegisterResponse{Tokens: tokens, User: user}), nil
 }
