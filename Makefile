@@ -103,6 +103,14 @@ test-go:
 test-short:
 	@for m in $(MODULES); do (cd $$m && go test -short -count=1 ./...) || exit 1; done
 
+# --- benchmarks ------------------------------------------------------------------------------
+
+.PHONY: bench bench-quick
+bench:
+	go run ./cmd/looklook-bench
+bench-quick:
+	go run ./cmd/looklook-bench -quick
+
 # --- web app ---------------------------------------------------------------------------------
 
 include web/web.mk

@@ -124,7 +124,8 @@ func Unavailable(err error) bool {
 		code := state.SQLState()
 		// 08xxx connection exception; 57P01-57P03 admin shutdown, crash shutdown, cannot
 		// connect now (starting up or shutting down).
-		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03"
+		// 53xxx insufficient resources (too many connections, out of memory or disk).
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") || code == "57P01" || code == "57P02" || code == "57P03"
 	}
 	return false
 }
