@@ -181,3 +181,48 @@ func TestRunFailsOnBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestUserCacheAcrossInstances reads a user through one instance's cache, updates it through
+// another, and expects the first to serve the new profile within a second (the cache's pub/sub
+// invalidation), and BatchGetUsers to agree.
+func TestUserCacheAcrossInstances(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, prefix := testenv.Redis(t)
+	cfg := Config{
+		DatabaseURL:    testenv.PostgresURL(t),
+		RedisURL:       testenv.RedisURL(),
+		RedisKeyPrefix: prefix,
+		PasswordParams: PasswordParams{MemoryKiB: 1024, Time: 1, Threads: 1},
+	}
+	a, b := start(t, cfg), start(t, cfg)
+	reg, err := a.Register(ctx, connect.NewRequest(&usercenterv1.RegisterRequest{Mobile: "13977770001", Password: "correct-horse-1", Nickname: "Before"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := reg.Msg.GetUser().GetId()
+	for range 2 { // the second read is served from b's cache
+		if got, err := b.GetUser(ctx, connect.NewRequest(&usercenterv1.GetUserRequest{Id: id})); err != nil || got.Msg.GetUser().GetNickname() != "Before" {
+			t.Fatalf("GetUser on b = %v, %v", got, err)
+		}
+	}
+	after := "After"
+	if _, err := a.UpdateUser(ctx, connect.NewRequest(&usercenterv1.UpdateUserRequest{Id: id, Nickname: &after})); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		got, err := b.GetUser(ctx, connect.NewRequest(&usercenterv1.GetUserRequest{Id: id}))
+		if err == nil && got.Msg.GetUser().GetNickname() == "After" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("b still serves %v, %v a second after the update through a", got, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	batch, err := b.BatchGetUsers(ctx, connect.NewRequest(&usercenterv1.BatchGetUsersRequest{Ids: []int64{id, id, id + 1000}}))
+	if err != nil || len(batch.Msg.GetUsers()) != 1 || batch.Msg.GetUsers()[0].GetNickname() != "After" {
+		t.Fatalf("BatchGetUsers on b = %v, %v", batch, err)
+	}
+}

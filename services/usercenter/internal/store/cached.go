@@ -80,12 +80,13 @@ func (c *Cached) GetUsers(ctx context.Context, ids []int64) ([]app.User, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	found, err := c.users.GetMany(ctx, uniqueSorted(ids), c.loadMany)
+	ids = uniqueSorted(ids)
+	found, err := c.users.GetMany(ctx, ids, c.loadMany)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]app.User, 0, len(found))
-	for _, id := range uniqueSorted(ids) {
+	for _, id := range ids {
 		if m, ok := found[id]; ok {
 			out = append(out, fromMessage(m))
 		}
