@@ -49,7 +49,6 @@ type options struct {
 	baselines      bool
 	profileDir     string
 	profile        bool
-	internalGzip   bool
 	keep           bool
 	logLevel       slog.Level
 }
@@ -87,7 +86,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.pgbenchSeconds, "pgbench-seconds", 10, "pgbench -T")
 	fs.BoolVar(&o.baselines, "baselines", true, "measure the Redis and PostgreSQL baselines")
 	fs.BoolVar(&o.profile, "profile", false, "write a CPU profile of each saturation run to -out")
-	fs.BoolVar(&o.internalGzip, "internal-gzip", true, "let the BFFs accept gzip from services, as deployed (false: an experiment measuring the cost of compression)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the scratch databases and keys (for inspection)")
 	fs.StringVar(&level, "log-level", "warn", "the deployment's log level (info logs every request)")
 	if err := fs.Parse(args); err != nil {
@@ -219,7 +217,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 	rep.Config = map[string]any{
 		"run_id": runID, "quick": o.quick, "duration": o.duration.String(), "warmup": o.warmup.String(),
 		"saturation_concurrency": o.concurrency, "hot_set": o.hotSet, "client": "vegeta v12 library, h2c (platform/rpcclient, no gzip), Connect protocol, binary protobuf",
-		"deployment": "in the bench process, PostgreSQL + Redis", "log_level": o.logLevel.String(), "out_dir": o.outDir, "internal_gzip": o.internalGzip,
+		"deployment": "in the bench process, PostgreSQL + Redis", "log_level": o.logLevel.String(), "out_dir": o.outDir,
 	}
 	logf("run %s; logs and profiles in %s", runID, o.outDir)
 
@@ -286,7 +284,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 		logf("generated in %s: %d homestays, %d on shelf", took.Round(time.Second), cat.homestays, len(cat.onShelf))
 
 		d := newDeployment(deployOptions{postgresURL: o.postgresURL, redisURL: o.redisURL, runID: runID,
-			dataDir: o.outDir, zipfL1Items: o.zipfL1Items, logger: logger, noInternalGzip: !o.internalGzip}, dbs)
+			dataDir: o.outDir, zipfL1Items: o.zipfL1Items, logger: logger}, dbs)
 		defer func() {
 			if err := d.close(); err != nil {
 				logf("deployment shutdown: %v", err)

@@ -69,19 +69,6 @@ type deployOptions struct {
 	dataDir     string
 	zipfL1Items int64 // travel "zipf"'s L1 capacity
 	logger      *slog.Logger
-	// noInternalGzip makes the BFFs ask services for uncompressed answers (an experiment: by
-	// default Connect clients accept gzip and servers compress every answer).
-	noInternalGzip bool
-}
-
-// identityEncoding strips Accept-Encoding from internal calls so services answer uncompressed.
-type identityEncoding struct{ next http.RoundTripper }
-
-func (i identityEncoding) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	req.Header.Del("Accept-Encoding")
-	req.Header.Del("Connect-Accept-Encoding")
-	return i.next.RoundTrip(req)
 }
 
 // scratchDatabases creates bench_<run>_<service> for each service and returns their URLs.
@@ -254,13 +241,6 @@ func (d *deployment) startBFF(ctx context.Context, g *group, inst, usercenterURL
 		return err
 	}
 	cfg.Listener = ln
-	if d.o.noInternalGzip {
-		hc := rpcclient.NewHTTPClient()
-		tr := hc.Transport.(*http.Transport)
-		tr.DisableCompression = true
-		hc.Transport = identityEncoding{next: tr}
-		cfg.HTTPClient = hc
-	}
 	d.bff[inst] = u
 	g.urls = append(g.urls, u)
 	g.start("bff "+inst, func() error { return bff.Run(ctx, cfg, d.o.logger.With("service", "bff", "instance", inst)) })

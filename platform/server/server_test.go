@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,6 +39,8 @@ func (users) GetUser(_ context.Context, req *connect.Request[usercenterv1.GetUse
 		return nil, rpcerror.New(connect.CodeNotFound, "user not found")
 	case 5:
 		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("wrapped: %w", errSecret))
+	case 6:
+		return connect.NewResponse(&usercenterv1.GetUserResponse{User: &usercenterv1.User{Id: 6, Nickname: strings.Repeat("long ", 1000)}}), nil
 	}
 	return nil, rpcerror.New(connect.CodeUnimplemented, "no such case")
 }
@@ -158,5 +161,37 @@ func TestMalformedRequests(t *testing.T) {
 				t.Fatalf("status = %d, want %d", res.StatusCode, tc.status)
 			}
 		})
+	}
+}
+
+// TestCompressesOnlyLargeAnswers checks that a client accepting gzip gets small answers
+// uncompressed (compressing them costs more than it saves) and large ones compressed.
+func TestCompressesOnlyLargeAnswers(t *testing.T) {
+	t.Parallel()
+	base, hc := serve(t)
+	for _, tc := range []struct {
+		id       int64
+		encoding string
+	}{{1, ""}, {6, "gzip"}} {
+		req, err := http.NewRequest(http.MethodPost, base+usercenterv1connect.UserServiceGetUserProcedure,
+			strings.NewReader(fmt.Sprintf(`{"id": %d}`, tc.id)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		// Set by hand, so the transport hands over the body as sent instead of decoding it.
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("user %d: status %d: %s", tc.id, res.StatusCode, body)
+		}
+		if got := res.Header.Get("Content-Encoding"); got != tc.encoding {
+			t.Fatalf("user %d: Content-Encoding %q (%d bytes), want %q", tc.id, got, len(body), tc.encoding)
+		}
 	}
 }

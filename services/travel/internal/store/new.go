@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	cachev1 "github.com/looklook/looklook/gen/looklook/travel/cache/v1"
 	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
 	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/services/travel/ent"
@@ -70,7 +71,49 @@ func New(ctx context.Context, client *ent.Client, opts Options) (*Store, error) 
 		_ = homestays.Close()
 		return nil, fmt.Errorf("business cache: %w", err)
 	}
-	return &Store{client: client, logger: logger, homestays: homestays, businesses: businesses}, nil
+	commentHeads, err := cache.New(ctx, cache.Options[*cachev1.RecentComments]{
+		Name:       commentHeadCacheName,
+		New:        func() *cachev1.RecentComments { return new(cachev1.RecentComments) },
+		Redis:      opts.Redis,
+		KeyPrefix:  opts.KeyPrefix,
+		L1MaxItems: l1Items(opts.L1MaxItems, commentHeadL1Items),
+		Logger:     logger,
+		Metrics:    opts.Metrics,
+	})
+	if err != nil {
+		_ = homestays.Close()
+		_ = businesses.Close()
+		return nil, fmt.Errorf("comment head cache: %w", err)
+	}
+	preferredHeads, err := cache.New(ctx, cache.Options[*cachev1.PreferredEntries]{
+		Name:       preferredHeadCacheName,
+		New:        func() *cachev1.PreferredEntries { return new(cachev1.PreferredEntries) },
+		Redis:      opts.Redis,
+		KeyPrefix:  opts.KeyPrefix,
+		L1MaxItems: l1Items(opts.L1MaxItems, preferredHeadL1Items),
+		Logger:     logger,
+		Metrics:    opts.Metrics,
+	})
+	if err != nil {
+		_ = homestays.Close()
+		_ = businesses.Close()
+		_ = commentHeads.Close()
+		return nil, fmt.Errorf("preferred list cache: %w", err)
+	}
+	return &Store{
+		client: client, logger: logger,
+		homestays: homestays, businesses: businesses,
+		commentHeads: commentHeads, preferredHeads: preferredHeads,
+	}, nil
+}
+
+// l1Items is the L1 capacity of a list-head cache: the rows' capacity (0: the cache's default)
+// capped at limit, or disabled (negative) when the rows' L1 is.
+func l1Items(rows, limit int64) int64 {
+	if rows == 0 {
+		return limit
+	}
+	return min(rows, limit)
 }
 
 // errNotFound is what the loaders return for a missing row: the cache remembers it briefly.

@@ -174,9 +174,10 @@ func (s *Store) OpenBusinessIDs(ctx context.Context, beforeID int64, limit int) 
 	return q.Order(ent.Desc(business.FieldID)).Limit(limit).IDs(ctx)
 }
 
-// PreferredEntries implements app.Store. Entries pointing at a missing or off-shelf homestay
-// are filtered in SQL, so pages stay full and the keyset stays on activity rows.
-func (s *Store) PreferredEntries(ctx context.Context, after *app.ActivityKey, limit int) ([]app.Activity, error) {
+// queryPreferredEntries reads a page of the preferred list. Entries pointing at a missing or
+// off-shelf homestay are filtered in SQL, so pages stay full and the keyset stays on activity
+// rows.
+func (s *Store) queryPreferredEntries(ctx context.Context, after *app.ActivityKey, limit int) ([]app.Activity, error) {
 	q := s.client.Activity.Query().Where(
 		activity.KindEQ(activity.KindPreferredHomestay),
 		activity.Enabled(true),
@@ -267,8 +268,8 @@ func (s *Store) CommentedAmong(ctx context.Context, userID int64, homestayIDs []
 	return out, nil
 }
 
-// Comments implements app.Store. It reads the (homestay_id, id) index.
-func (s *Store) Comments(ctx context.Context, homestayID, beforeID int64, limit int) ([]app.Comment, error) {
+// queryComments reads a page of a homestay's comments from the (homestay_id, id) index.
+func (s *Store) queryComments(ctx context.Context, homestayID, beforeID int64, limit int) ([]app.Comment, error) {
 	q := s.client.Comment.Query().Where(comment.HomestayID(homestayID))
 	if beforeID > 0 {
 		q = q.Where(comment.IDLT(beforeID))

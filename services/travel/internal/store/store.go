@@ -3,9 +3,11 @@
 // demo and cmd/travel-gen write tables too): it maps Ent's errors to app's sentinels, owns the
 // transactions, and puts the read-through cache in front of by-id reads.
 //
-// Homestays and businesses are cached by id as their protobuf messages. Lists are not cached:
-// they run a keyset query for ids and then read the rows by id through the cache, so a list
-// page costs one indexed query plus cache hits. Every write commits first and then invalidates
+// Homestays and businesses are cached by id as their protobuf messages. Lists run a keyset
+// query for ids and then read the rows by id through the cache, so a list page costs one
+// indexed query plus cache hits; the two lists on every page view (a homestay's newest comments,
+// the preferred list) also cache their first entries (heads.go), so their first pages cost no
+// query at all. Every write commits first and then invalidates
 // the rows it changed; the cache itself makes sure a reader that raced the write cannot put the
 // old row back.
 package store
@@ -14,6 +16,7 @@ import (
 	"context"
 	"log/slog"
 
+	cachev1 "github.com/looklook/looklook/gen/looklook/travel/cache/v1"
 	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
 	"github.com/looklook/looklook/platform/cache"
 	"github.com/looklook/looklook/platform/database"
@@ -27,6 +30,10 @@ type Store struct {
 	logger     *slog.Logger
 	homestays  *cache.Cache[*travelv1.Homestay]
 	businesses *cache.Cache[*travelv1.Business]
+	// commentHeads holds each homestay's newest comments by homestay id; preferredHeads holds
+	// the head of the preferred list under preferredKey.
+	commentHeads   *cache.Cache[*cachev1.RecentComments]
+	preferredHeads *cache.Cache[*cachev1.PreferredEntries]
 }
 
 var _ app.Store = (*Store)(nil)
@@ -36,6 +43,8 @@ var _ app.Store = (*Store)(nil)
 func (s *Store) Close() {
 	_ = s.homestays.Close()
 	_ = s.businesses.Close()
+	_ = s.commentHeads.Close()
+	_ = s.preferredHeads.Close()
 }
 
 // withTx runs fn in a transaction, committing if it returns nil and rolling back if it returns an
@@ -63,12 +72,15 @@ func (s *Store) invalidateBusinesses(ctx context.Context, ids ...int64) {
 	}
 }
 
-// Invalidate drops homestays and businesses from the cache. Writes through the store do this
-// themselves; tools that write around it (the demo seeder) call it afterwards.
+// Invalidate drops homestays (with their comment heads), businesses and the preferred list's
+// head from the cache. Writes through the store do this themselves; tools that write around it
+// (the demo seeder) call it afterwards.
 func (s *Store) Invalidate(ctx context.Context, homestayIDs, businessIDs []int64) {
 	if len(homestayIDs) > 0 {
 		s.invalidateHomestays(ctx, homestayIDs...)
+		s.invalidateCommentHeads(ctx, homestayIDs...)
 	}
+	s.invalidatePreferredHead(ctx)
 	if len(businessIDs) > 0 {
 		s.invalidateBusinesses(ctx, businessIDs...)
 	}

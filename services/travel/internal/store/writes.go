@@ -69,6 +69,7 @@ func (s *Store) CreateComment(ctx context.Context, c app.Comment, check func(*ap
 		return nil, err
 	}
 	s.invalidateHomestays(ctx, c.HomestayID)
+	s.invalidateCommentHeads(ctx, c.HomestayID)
 	s.invalidateBusinesses(ctx, businessID)
 	return &created, nil
 }
@@ -241,6 +242,7 @@ func (s *Store) UpdateHomestay(ctx context.Context, id int64, change func(*app.H
 		s.invalidateHomestays(ctx, id)
 		if out.OnShelf != before.OnShelf {
 			s.invalidateBusinesses(ctx, out.BusinessID)
+			s.invalidatePreferredHead(ctx)
 		}
 	}
 	return out, nil
@@ -277,6 +279,9 @@ func (s *Store) SetActivity(ctx context.Context, a app.Activity) (*app.Activity,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if out.Kind == app.ActivityPreferredHomestay {
+		s.invalidatePreferredHead(ctx)
 	}
 	return out, nil
 }

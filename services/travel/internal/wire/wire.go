@@ -196,3 +196,26 @@ func nonNil(s []string) []string {
 	}
 	return slices.Clone(s)
 }
+
+// AppComment converts a comment message back, as the store's list cache holds them.
+func AppComment(m *travelv1.Comment) app.Comment {
+	return app.Comment{
+		ID:         m.GetId(),
+		HomestayID: m.GetHomestayId(),
+		UserID:     m.GetUserId(),
+		Content:    m.GetContent(),
+		Star:       m.GetStar(),
+		CreateTime: m.GetCreateTime().AsTime(),
+	}
+}
+
+// AppActivity converts a curated-list entry message back, as the store's list cache holds them.
+func AppActivity(m *travelv1.Activity) app.Activity {
+	return app.Activity{
+		ID:        m.GetId(),
+		Kind:      app.ActivityKind(m.GetKind()),
+		DataID:    m.GetDataId(),
+		Enabled:   m.GetEnabled(),
+		SortOrder: m.GetSortOrder(),
+	}
+}
