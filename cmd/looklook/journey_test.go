@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -483,10 +484,28 @@ func TestGetHomestayCallsAreBounded(t *testing.T) {
 		}
 		return n
 	}
-	if total(one) != total(many) || total(many) > 4 {
-		t.Fatalf("internal calls with 1 comment: %v; with 30: %v — want the same, at most 4", one, many)
+	if total(one) != total(many) || total(many) != 2 {
+		t.Fatalf("internal calls with 1 comment: %v; with 30: %v — want the same two", one, many)
+	}
+	if many["/looklook.travel.v1.TravelService/GetHomestayDetail"] != 1 {
+		t.Fatalf("the homestay, business and comments must come from one GetHomestayDetail: %v", many)
 	}
 	if many["/looklook.usercenter.v1.UserService/BatchGetUsers"] != 1 || many["/looklook.usercenter.v1.UserService/GetUser"] != 0 {
 		t.Fatalf("users must come from one BatchGetUsers: %v", many)
+	}
+
+	// A BFF whose usercenter is unreachable still serves the page, without the profiles, and
+	// says so.
+	cfg = bff.ConfigFromEnv(config.FromMap(map[string]string{
+		"LOOKLOOK_IDENTITY_URL": sys.services["identity"], "LOOKLOOK_TRAVEL_URL": sys.services["travel"],
+		"LOOKLOOK_USERCENTER_URL": fmt.Sprintf("http://127.0.0.1:%d", freePort(t)),
+	}))
+	base, hc = listenBFF(t, cfg)
+	page := get(newClients(hc, base).homestay.GetHomestay(ctx, connect.NewRequest(&bffv1.GetHomestayRequest{Id: h.GetId()}))).must(t, "GetHomestay without usercenter").Msg
+	if page.GetHomestay().GetId() != h.GetId() || page.GetBusiness().GetTitle() != "Counted" || len(page.GetRecentComments()) != 10 ||
+		page.GetLandlord() != nil || page.GetRecentComments()[0].GetAuthor().GetNickname() != "" ||
+		!slices.Equal(page.GetDegraded(), []string{"landlord"}) {
+		t.Fatalf("page without usercenter = homestay %d, business %q, %d comments, landlord %v, degraded %v",
+			page.GetHomestay().GetId(), page.GetBusiness().GetTitle(), len(page.GetRecentComments()), page.GetLandlord(), page.GetDegraded())
 	}
 }

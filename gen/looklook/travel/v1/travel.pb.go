@@ -129,6 +129,59 @@ func (ActivityKind) EnumDescriptor() ([]byte, []int) {
 	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{1}
 }
 
+// HomestayDetailPart names an optional part of GetHomestayDetailResponse.
+type HomestayDetailPart int32
+
+const (
+	// HOMESTAY_DETAIL_PART_UNSPECIFIED is never sent.
+	HomestayDetailPart_HOMESTAY_DETAIL_PART_UNSPECIFIED HomestayDetailPart = 0
+	// HOMESTAY_DETAIL_PART_BUSINESS is the homestay's business.
+	HomestayDetailPart_HOMESTAY_DETAIL_PART_BUSINESS HomestayDetailPart = 1
+	// HOMESTAY_DETAIL_PART_COMMENTS is the first page of its comments.
+	HomestayDetailPart_HOMESTAY_DETAIL_PART_COMMENTS HomestayDetailPart = 2
+)
+
+// Enum value maps for HomestayDetailPart.
+var (
+	HomestayDetailPart_name = map[int32]string{
+		0: "HOMESTAY_DETAIL_PART_UNSPECIFIED",
+		1: "HOMESTAY_DETAIL_PART_BUSINESS",
+		2: "HOMESTAY_DETAIL_PART_COMMENTS",
+	}
+	HomestayDetailPart_value = map[string]int32{
+		"HOMESTAY_DETAIL_PART_UNSPECIFIED": 0,
+		"HOMESTAY_DETAIL_PART_BUSINESS":    1,
+		"HOMESTAY_DETAIL_PART_COMMENTS":    2,
+	}
+)
+
+func (x HomestayDetailPart) Enum() *HomestayDetailPart {
+	p := new(HomestayDetailPart)
+	*p = x
+	return p
+}
+
+func (x HomestayDetailPart) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (HomestayDetailPart) Descriptor() protoreflect.EnumDescriptor {
+	return file_looklook_travel_v1_travel_proto_enumTypes[2].Descriptor()
+}
+
+func (HomestayDetailPart) Type() protoreflect.EnumType {
+	return &file_looklook_travel_v1_travel_proto_enumTypes[2]
+}
+
+func (x HomestayDetailPart) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use HomestayDetailPart.Descriptor instead.
+func (HomestayDetailPart) EnumDescriptor() ([]byte, []int) {
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{2}
+}
+
 // Rating summarises a homestay's or business's comments.
 type Rating struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -912,6 +965,152 @@ func (x *GetHomestayResponse) GetHomestay() *Homestay {
 	return nil
 }
 
+// GetHomestayDetailRequest names a homestay and how many of its comments to return.
+type GetHomestayDetailRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// id is the homestay's id.
+	Id int64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// viewer_user_id is the signed-in caller, 0 if anonymous; a landlord sees their off-shelf homestays.
+	ViewerUserId int64 `protobuf:"varint,2,opt,name=viewer_user_id,json=viewerUserId,proto3" json:"viewer_user_id,omitempty"`
+	// comment_page_size is at most 100; 0 means 20.
+	CommentPageSize int32 `protobuf:"varint,3,opt,name=comment_page_size,json=commentPageSize,proto3" json:"comment_page_size,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *GetHomestayDetailRequest) Reset() {
+	*x = GetHomestayDetailRequest{}
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHomestayDetailRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHomestayDetailRequest) ProtoMessage() {}
+
+func (x *GetHomestayDetailRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHomestayDetailRequest.ProtoReflect.Descriptor instead.
+func (*GetHomestayDetailRequest) Descriptor() ([]byte, []int) {
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetHomestayDetailRequest) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *GetHomestayDetailRequest) GetViewerUserId() int64 {
+	if x != nil {
+		return x.ViewerUserId
+	}
+	return 0
+}
+
+func (x *GetHomestayDetailRequest) GetCommentPageSize() int32 {
+	if x != nil {
+		return x.CommentPageSize
+	}
+	return 0
+}
+
+// GetHomestayDetailResponse is a homestay with its business and newest comments.
+type GetHomestayDetailResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// homestay is the requested homestay.
+	Homestay *Homestay `protobuf:"bytes,1,opt,name=homestay,proto3" json:"homestay,omitempty"`
+	// business is the homestay's business, unset when missing_parts names it.
+	Business *Business `protobuf:"bytes,2,opt,name=business,proto3" json:"business,omitempty"`
+	// comments are the newest comments, empty when missing_parts names them.
+	Comments []*Comment `protobuf:"bytes,3,rep,name=comments,proto3" json:"comments,omitempty"`
+	// comments_next_page_token continues the comments with ListComments; empty on the last page.
+	CommentsNextPageToken string `protobuf:"bytes,4,opt,name=comments_next_page_token,json=commentsNextPageToken,proto3" json:"comments_next_page_token,omitempty"`
+	// missing_parts are the parts that could not be read this time (the error is logged by travel).
+	MissingParts  []HomestayDetailPart `protobuf:"varint,5,rep,packed,name=missing_parts,json=missingParts,proto3,enum=looklook.travel.v1.HomestayDetailPart" json:"missing_parts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetHomestayDetailResponse) Reset() {
+	*x = GetHomestayDetailResponse{}
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHomestayDetailResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHomestayDetailResponse) ProtoMessage() {}
+
+func (x *GetHomestayDetailResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHomestayDetailResponse.ProtoReflect.Descriptor instead.
+func (*GetHomestayDetailResponse) Descriptor() ([]byte, []int) {
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetHomestayDetailResponse) GetHomestay() *Homestay {
+	if x != nil {
+		return x.Homestay
+	}
+	return nil
+}
+
+func (x *GetHomestayDetailResponse) GetBusiness() *Business {
+	if x != nil {
+		return x.Business
+	}
+	return nil
+}
+
+func (x *GetHomestayDetailResponse) GetComments() []*Comment {
+	if x != nil {
+		return x.Comments
+	}
+	return nil
+}
+
+func (x *GetHomestayDetailResponse) GetCommentsNextPageToken() string {
+	if x != nil {
+		return x.CommentsNextPageToken
+	}
+	return ""
+}
+
+func (x *GetHomestayDetailResponse) GetMissingParts() []HomestayDetailPart {
+	if x != nil {
+		return x.MissingParts
+	}
+	return nil
+}
+
 // BatchGetHomestaysRequest names up to 100 homestays.
 type BatchGetHomestaysRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -925,7 +1124,7 @@ type BatchGetHomestaysRequest struct {
 
 func (x *BatchGetHomestaysRequest) Reset() {
 	*x = BatchGetHomestaysRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[9]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1136,7 @@ func (x *BatchGetHomestaysRequest) String() string {
 func (*BatchGetHomestaysRequest) ProtoMessage() {}
 
 func (x *BatchGetHomestaysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[9]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1149,7 @@ func (x *BatchGetHomestaysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetHomestaysRequest.ProtoReflect.Descriptor instead.
 func (*BatchGetHomestaysRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{9}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *BatchGetHomestaysRequest) GetIds() []int64 {
@@ -978,7 +1177,7 @@ type BatchGetHomestaysResponse struct {
 
 func (x *BatchGetHomestaysResponse) Reset() {
 	*x = BatchGetHomestaysResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[10]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -990,7 +1189,7 @@ func (x *BatchGetHomestaysResponse) String() string {
 func (*BatchGetHomestaysResponse) ProtoMessage() {}
 
 func (x *BatchGetHomestaysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[10]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1003,7 +1202,7 @@ func (x *BatchGetHomestaysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetHomestaysResponse.ProtoReflect.Descriptor instead.
 func (*BatchGetHomestaysResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{10}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *BatchGetHomestaysResponse) GetHomestays() []*Homestay {
@@ -1026,7 +1225,7 @@ type ListPreferredHomestaysRequest struct {
 
 func (x *ListPreferredHomestaysRequest) Reset() {
 	*x = ListPreferredHomestaysRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[11]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1038,7 +1237,7 @@ func (x *ListPreferredHomestaysRequest) String() string {
 func (*ListPreferredHomestaysRequest) ProtoMessage() {}
 
 func (x *ListPreferredHomestaysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[11]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1051,7 +1250,7 @@ func (x *ListPreferredHomestaysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPreferredHomestaysRequest.ProtoReflect.Descriptor instead.
 func (*ListPreferredHomestaysRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{11}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListPreferredHomestaysRequest) GetPageSize() int32 {
@@ -1081,7 +1280,7 @@ type ListPreferredHomestaysResponse struct {
 
 func (x *ListPreferredHomestaysResponse) Reset() {
 	*x = ListPreferredHomestaysResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[12]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1093,7 +1292,7 @@ func (x *ListPreferredHomestaysResponse) String() string {
 func (*ListPreferredHomestaysResponse) ProtoMessage() {}
 
 func (x *ListPreferredHomestaysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[12]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1106,7 +1305,7 @@ func (x *ListPreferredHomestaysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPreferredHomestaysResponse.ProtoReflect.Descriptor instead.
 func (*ListPreferredHomestaysResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{12}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListPreferredHomestaysResponse) GetHomestays() []*Homestay {
@@ -1138,7 +1337,7 @@ type ListBusinessHomestaysRequest struct {
 
 func (x *ListBusinessHomestaysRequest) Reset() {
 	*x = ListBusinessHomestaysRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[13]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1150,7 +1349,7 @@ func (x *ListBusinessHomestaysRequest) String() string {
 func (*ListBusinessHomestaysRequest) ProtoMessage() {}
 
 func (x *ListBusinessHomestaysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[13]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1163,7 +1362,7 @@ func (x *ListBusinessHomestaysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBusinessHomestaysRequest.ProtoReflect.Descriptor instead.
 func (*ListBusinessHomestaysRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{13}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListBusinessHomestaysRequest) GetBusinessId() int64 {
@@ -1200,7 +1399,7 @@ type ListBusinessHomestaysResponse struct {
 
 func (x *ListBusinessHomestaysResponse) Reset() {
 	*x = ListBusinessHomestaysResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[14]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1212,7 +1411,7 @@ func (x *ListBusinessHomestaysResponse) String() string {
 func (*ListBusinessHomestaysResponse) ProtoMessage() {}
 
 func (x *ListBusinessHomestaysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[14]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1225,7 +1424,7 @@ func (x *ListBusinessHomestaysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBusinessHomestaysResponse.ProtoReflect.Descriptor instead.
 func (*ListBusinessHomestaysResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{14}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListBusinessHomestaysResponse) GetHomestays() []*Homestay {
@@ -1255,7 +1454,7 @@ type ListGuessHomestaysRequest struct {
 
 func (x *ListGuessHomestaysRequest) Reset() {
 	*x = ListGuessHomestaysRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[15]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1466,7 @@ func (x *ListGuessHomestaysRequest) String() string {
 func (*ListGuessHomestaysRequest) ProtoMessage() {}
 
 func (x *ListGuessHomestaysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[15]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1479,7 @@ func (x *ListGuessHomestaysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGuessHomestaysRequest.ProtoReflect.Descriptor instead.
 func (*ListGuessHomestaysRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{15}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListGuessHomestaysRequest) GetUserId() int64 {
@@ -1308,7 +1507,7 @@ type ListGuessHomestaysResponse struct {
 
 func (x *ListGuessHomestaysResponse) Reset() {
 	*x = ListGuessHomestaysResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[16]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1320,7 +1519,7 @@ func (x *ListGuessHomestaysResponse) String() string {
 func (*ListGuessHomestaysResponse) ProtoMessage() {}
 
 func (x *ListGuessHomestaysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[16]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1333,7 +1532,7 @@ func (x *ListGuessHomestaysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGuessHomestaysResponse.ProtoReflect.Descriptor instead.
 func (*ListGuessHomestaysResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{16}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListGuessHomestaysResponse) GetHomestays() []*Homestay {
@@ -1354,7 +1553,7 @@ type GetBusinessRequest struct {
 
 func (x *GetBusinessRequest) Reset() {
 	*x = GetBusinessRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[17]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1366,7 +1565,7 @@ func (x *GetBusinessRequest) String() string {
 func (*GetBusinessRequest) ProtoMessage() {}
 
 func (x *GetBusinessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[17]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1379,7 +1578,7 @@ func (x *GetBusinessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBusinessRequest.ProtoReflect.Descriptor instead.
 func (*GetBusinessRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{17}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetBusinessRequest) GetId() int64 {
@@ -1400,7 +1599,7 @@ type GetBusinessResponse struct {
 
 func (x *GetBusinessResponse) Reset() {
 	*x = GetBusinessResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[18]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1412,7 +1611,7 @@ func (x *GetBusinessResponse) String() string {
 func (*GetBusinessResponse) ProtoMessage() {}
 
 func (x *GetBusinessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[18]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1425,7 +1624,7 @@ func (x *GetBusinessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBusinessResponse.ProtoReflect.Descriptor instead.
 func (*GetBusinessResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{18}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetBusinessResponse) GetBusiness() *Business {
@@ -1446,7 +1645,7 @@ type BatchGetBusinessesRequest struct {
 
 func (x *BatchGetBusinessesRequest) Reset() {
 	*x = BatchGetBusinessesRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[19]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1458,7 +1657,7 @@ func (x *BatchGetBusinessesRequest) String() string {
 func (*BatchGetBusinessesRequest) ProtoMessage() {}
 
 func (x *BatchGetBusinessesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[19]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1471,7 +1670,7 @@ func (x *BatchGetBusinessesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetBusinessesRequest.ProtoReflect.Descriptor instead.
 func (*BatchGetBusinessesRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{19}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *BatchGetBusinessesRequest) GetIds() []int64 {
@@ -1492,7 +1691,7 @@ type BatchGetBusinessesResponse struct {
 
 func (x *BatchGetBusinessesResponse) Reset() {
 	*x = BatchGetBusinessesResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[20]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1504,7 +1703,7 @@ func (x *BatchGetBusinessesResponse) String() string {
 func (*BatchGetBusinessesResponse) ProtoMessage() {}
 
 func (x *BatchGetBusinessesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[20]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1517,7 +1716,7 @@ func (x *BatchGetBusinessesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetBusinessesResponse.ProtoReflect.Descriptor instead.
 func (*BatchGetBusinessesResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{20}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *BatchGetBusinessesResponse) GetBusinesses() []*Business {
@@ -1538,7 +1737,7 @@ type GetBusinessByOwnerRequest struct {
 
 func (x *GetBusinessByOwnerRequest) Reset() {
 	*x = GetBusinessByOwnerRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[21]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1550,7 +1749,7 @@ func (x *GetBusinessByOwnerRequest) String() string {
 func (*GetBusinessByOwnerRequest) ProtoMessage() {}
 
 func (x *GetBusinessByOwnerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[21]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1563,7 +1762,7 @@ func (x *GetBusinessByOwnerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBusinessByOwnerRequest.ProtoReflect.Descriptor instead.
 func (*GetBusinessByOwnerRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{21}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetBusinessByOwnerRequest) GetOwnerUserId() int64 {
@@ -1584,7 +1783,7 @@ type GetBusinessByOwnerResponse struct {
 
 func (x *GetBusinessByOwnerResponse) Reset() {
 	*x = GetBusinessByOwnerResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[22]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1596,7 +1795,7 @@ func (x *GetBusinessByOwnerResponse) String() string {
 func (*GetBusinessByOwnerResponse) ProtoMessage() {}
 
 func (x *GetBusinessByOwnerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[22]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1609,7 +1808,7 @@ func (x *GetBusinessByOwnerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBusinessByOwnerResponse.ProtoReflect.Descriptor instead.
 func (*GetBusinessByOwnerResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{22}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetBusinessByOwnerResponse) GetBusiness() *Business {
@@ -1632,7 +1831,7 @@ type ListBusinessesRequest struct {
 
 func (x *ListBusinessesRequest) Reset() {
 	*x = ListBusinessesRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[23]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1644,7 +1843,7 @@ func (x *ListBusinessesRequest) String() string {
 func (*ListBusinessesRequest) ProtoMessage() {}
 
 func (x *ListBusinessesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[23]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1657,7 +1856,7 @@ func (x *ListBusinessesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBusinessesRequest.ProtoReflect.Descriptor instead.
 func (*ListBusinessesRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{23}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListBusinessesRequest) GetPageSize() int32 {
@@ -1687,7 +1886,7 @@ type ListBusinessesResponse struct {
 
 func (x *ListBusinessesResponse) Reset() {
 	*x = ListBusinessesResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[24]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1699,7 +1898,7 @@ func (x *ListBusinessesResponse) String() string {
 func (*ListBusinessesResponse) ProtoMessage() {}
 
 func (x *ListBusinessesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[24]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1712,7 +1911,7 @@ func (x *ListBusinessesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBusinessesResponse.ProtoReflect.Descriptor instead.
 func (*ListBusinessesResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{24}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListBusinessesResponse) GetBusinesses() []*Business {
@@ -1740,7 +1939,7 @@ type ListGoodBossesRequest struct {
 
 func (x *ListGoodBossesRequest) Reset() {
 	*x = ListGoodBossesRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[25]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1752,7 +1951,7 @@ func (x *ListGoodBossesRequest) String() string {
 func (*ListGoodBossesRequest) ProtoMessage() {}
 
 func (x *ListGoodBossesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[25]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1765,7 +1964,7 @@ func (x *ListGoodBossesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGoodBossesRequest.ProtoReflect.Descriptor instead.
 func (*ListGoodBossesRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{25}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListGoodBossesRequest) GetPageSize() int32 {
@@ -1786,7 +1985,7 @@ type ListGoodBossesResponse struct {
 
 func (x *ListGoodBossesResponse) Reset() {
 	*x = ListGoodBossesResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[26]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1798,7 +1997,7 @@ func (x *ListGoodBossesResponse) String() string {
 func (*ListGoodBossesResponse) ProtoMessage() {}
 
 func (x *ListGoodBossesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[26]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1811,7 +2010,7 @@ func (x *ListGoodBossesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGoodBossesResponse.ProtoReflect.Descriptor instead.
 func (*ListGoodBossesResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{26}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListGoodBossesResponse) GetBusinesses() []*Business {
@@ -1836,7 +2035,7 @@ type ListCommentsRequest struct {
 
 func (x *ListCommentsRequest) Reset() {
 	*x = ListCommentsRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[27]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1848,7 +2047,7 @@ func (x *ListCommentsRequest) String() string {
 func (*ListCommentsRequest) ProtoMessage() {}
 
 func (x *ListCommentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[27]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1861,7 +2060,7 @@ func (x *ListCommentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCommentsRequest.ProtoReflect.Descriptor instead.
 func (*ListCommentsRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{27}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListCommentsRequest) GetHomestayId() int64 {
@@ -1898,7 +2097,7 @@ type ListCommentsResponse struct {
 
 func (x *ListCommentsResponse) Reset() {
 	*x = ListCommentsResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[28]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2109,7 @@ func (x *ListCommentsResponse) String() string {
 func (*ListCommentsResponse) ProtoMessage() {}
 
 func (x *ListCommentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[28]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2122,7 @@ func (x *ListCommentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCommentsResponse.ProtoReflect.Descriptor instead.
 func (*ListCommentsResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{28}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ListCommentsResponse) GetComments() []*Comment {
@@ -1957,7 +2156,7 @@ type CreateCommentRequest struct {
 
 func (x *CreateCommentRequest) Reset() {
 	*x = CreateCommentRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[29]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1969,7 +2168,7 @@ func (x *CreateCommentRequest) String() string {
 func (*CreateCommentRequest) ProtoMessage() {}
 
 func (x *CreateCommentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[29]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1982,7 +2181,7 @@ func (x *CreateCommentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCommentRequest.ProtoReflect.Descriptor instead.
 func (*CreateCommentRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{29}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CreateCommentRequest) GetHomestayId() int64 {
@@ -2024,7 +2223,7 @@ type CreateCommentResponse struct {
 
 func (x *CreateCommentResponse) Reset() {
 	*x = CreateCommentResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[30]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2036,7 +2235,7 @@ func (x *CreateCommentResponse) String() string {
 func (*CreateCommentResponse) ProtoMessage() {}
 
 func (x *CreateCommentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[30]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2049,7 +2248,7 @@ func (x *CreateCommentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCommentResponse.ProtoReflect.Descriptor instead.
 func (*CreateCommentResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{30}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CreateCommentResponse) GetComment() *Comment {
@@ -2072,7 +2271,7 @@ type CreateBusinessRequest struct {
 
 func (x *CreateBusinessRequest) Reset() {
 	*x = CreateBusinessRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[31]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2084,7 +2283,7 @@ func (x *CreateBusinessRequest) String() string {
 func (*CreateBusinessRequest) ProtoMessage() {}
 
 func (x *CreateBusinessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[31]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2097,7 +2296,7 @@ func (x *CreateBusinessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateBusinessRequest.ProtoReflect.Descriptor instead.
 func (*CreateBusinessRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{31}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CreateBusinessRequest) GetOwnerUserId() int64 {
@@ -2125,7 +2324,7 @@ type CreateBusinessResponse struct {
 
 func (x *CreateBusinessResponse) Reset() {
 	*x = CreateBusinessResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[32]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2137,7 +2336,7 @@ func (x *CreateBusinessResponse) String() string {
 func (*CreateBusinessResponse) ProtoMessage() {}
 
 func (x *CreateBusinessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[32]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2150,7 +2349,7 @@ func (x *CreateBusinessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateBusinessResponse.ProtoReflect.Descriptor instead.
 func (*CreateBusinessResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{32}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CreateBusinessResponse) GetBusiness() *Business {
@@ -2177,7 +2376,7 @@ type UpdateBusinessRequest struct {
 
 func (x *UpdateBusinessRequest) Reset() {
 	*x = UpdateBusinessRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[33]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2189,7 +2388,7 @@ func (x *UpdateBusinessRequest) String() string {
 func (*UpdateBusinessRequest) ProtoMessage() {}
 
 func (x *UpdateBusinessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[33]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2202,7 +2401,7 @@ func (x *UpdateBusinessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateBusinessRequest.ProtoReflect.Descriptor instead.
 func (*UpdateBusinessRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{33}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *UpdateBusinessRequest) GetId() int64 {
@@ -2244,7 +2443,7 @@ type UpdateBusinessResponse struct {
 
 func (x *UpdateBusinessResponse) Reset() {
 	*x = UpdateBusinessResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[34]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2256,7 +2455,7 @@ func (x *UpdateBusinessResponse) String() string {
 func (*UpdateBusinessResponse) ProtoMessage() {}
 
 func (x *UpdateBusinessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[34]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2269,7 +2468,7 @@ func (x *UpdateBusinessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateBusinessResponse.ProtoReflect.Descriptor instead.
 func (*UpdateBusinessResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{34}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *UpdateBusinessResponse) GetBusiness() *Business {
@@ -2292,7 +2491,7 @@ type CreateHomestayRequest struct {
 
 func (x *CreateHomestayRequest) Reset() {
 	*x = CreateHomestayRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[35]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2304,7 +2503,7 @@ func (x *CreateHomestayRequest) String() string {
 func (*CreateHomestayRequest) ProtoMessage() {}
 
 func (x *CreateHomestayRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[35]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2317,7 +2516,7 @@ func (x *CreateHomestayRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHomestayRequest.ProtoReflect.Descriptor instead.
 func (*CreateHomestayRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{35}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CreateHomestayRequest) GetLandlordUserId() int64 {
@@ -2345,7 +2544,7 @@ type CreateHomestayResponse struct {
 
 func (x *CreateHomestayResponse) Reset() {
 	*x = CreateHomestayResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[36]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2357,7 +2556,7 @@ func (x *CreateHomestayResponse) String() string {
 func (*CreateHomestayResponse) ProtoMessage() {}
 
 func (x *CreateHomestayResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[36]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2370,7 +2569,7 @@ func (x *CreateHomestayResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHomestayResponse.ProtoReflect.Descriptor instead.
 func (*CreateHomestayResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{36}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CreateHomestayResponse) GetHomestay() *Homestay {
@@ -2397,7 +2596,7 @@ type UpdateHomestayRequest struct {
 
 func (x *UpdateHomestayRequest) Reset() {
 	*x = UpdateHomestayRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[37]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2409,7 +2608,7 @@ func (x *UpdateHomestayRequest) String() string {
 func (*UpdateHomestayRequest) ProtoMessage() {}
 
 func (x *UpdateHomestayRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[37]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2422,7 +2621,7 @@ func (x *UpdateHomestayRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHomestayRequest.ProtoReflect.Descriptor instead.
 func (*UpdateHomestayRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{37}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *UpdateHomestayRequest) GetId() int64 {
@@ -2464,7 +2663,7 @@ type UpdateHomestayResponse struct {
 
 func (x *UpdateHomestayResponse) Reset() {
 	*x = UpdateHomestayResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[38]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2476,7 +2675,7 @@ func (x *UpdateHomestayResponse) String() string {
 func (*UpdateHomestayResponse) ProtoMessage() {}
 
 func (x *UpdateHomestayResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[38]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2489,7 +2688,7 @@ func (x *UpdateHomestayResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHomestayResponse.ProtoReflect.Descriptor instead.
 func (*UpdateHomestayResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{38}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *UpdateHomestayResponse) GetHomestay() *Homestay {
@@ -2514,7 +2713,7 @@ type SetHomestayOnShelfRequest struct {
 
 func (x *SetHomestayOnShelfRequest) Reset() {
 	*x = SetHomestayOnShelfRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[39]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2526,7 +2725,7 @@ func (x *SetHomestayOnShelfRequest) String() string {
 func (*SetHomestayOnShelfRequest) ProtoMessage() {}
 
 func (x *SetHomestayOnShelfRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[39]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2539,7 +2738,7 @@ func (x *SetHomestayOnShelfRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetHomestayOnShelfRequest.ProtoReflect.Descriptor instead.
 func (*SetHomestayOnShelfRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{39}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *SetHomestayOnShelfRequest) GetId() int64 {
@@ -2574,7 +2773,7 @@ type SetHomestayOnShelfResponse struct {
 
 func (x *SetHomestayOnShelfResponse) Reset() {
 	*x = SetHomestayOnShelfResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[40]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2586,7 +2785,7 @@ func (x *SetHomestayOnShelfResponse) String() string {
 func (*SetHomestayOnShelfResponse) ProtoMessage() {}
 
 func (x *SetHomestayOnShelfResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[40]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2599,7 +2798,7 @@ func (x *SetHomestayOnShelfResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetHomestayOnShelfResponse.ProtoReflect.Descriptor instead.
 func (*SetHomestayOnShelfResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{40}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SetHomestayOnShelfResponse) GetHomestay() *Homestay {
@@ -2624,7 +2823,7 @@ type ListLandlordHomestaysRequest struct {
 
 func (x *ListLandlordHomestaysRequest) Reset() {
 	*x = ListLandlordHomestaysRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[41]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2636,7 +2835,7 @@ func (x *ListLandlordHomestaysRequest) String() string {
 func (*ListLandlordHomestaysRequest) ProtoMessage() {}
 
 func (x *ListLandlordHomestaysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[41]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2649,7 +2848,7 @@ func (x *ListLandlordHomestaysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLandlordHomestaysRequest.ProtoReflect.Descriptor instead.
 func (*ListLandlordHomestaysRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{41}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListLandlordHomestaysRequest) GetLandlordUserId() int64 {
@@ -2686,7 +2885,7 @@ type ListLandlordHomestaysResponse struct {
 
 func (x *ListLandlordHomestaysResponse) Reset() {
 	*x = ListLandlordHomestaysResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[42]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2698,7 +2897,7 @@ func (x *ListLandlordHomestaysResponse) String() string {
 func (*ListLandlordHomestaysResponse) ProtoMessage() {}
 
 func (x *ListLandlordHomestaysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[42]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2711,7 +2910,7 @@ func (x *ListLandlordHomestaysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLandlordHomestaysResponse.ProtoReflect.Descriptor instead.
 func (*ListLandlordHomestaysResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{42}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListLandlordHomestaysResponse) GetHomestays() []*Homestay {
@@ -2745,7 +2944,7 @@ type SetActivityRequest struct {
 
 func (x *SetActivityRequest) Reset() {
 	*x = SetActivityRequest{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[43]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2757,7 +2956,7 @@ func (x *SetActivityRequest) String() string {
 func (*SetActivityRequest) ProtoMessage() {}
 
 func (x *SetActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[43]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2770,7 +2969,7 @@ func (x *SetActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetActivityRequest.ProtoReflect.Descriptor instead.
 func (*SetActivityRequest) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{43}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SetActivityRequest) GetKind() ActivityKind {
@@ -2812,7 +3011,7 @@ type SetActivityResponse struct {
 
 func (x *SetActivityResponse) Reset() {
 	*x = SetActivityResponse{}
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[44]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2824,7 +3023,7 @@ func (x *SetActivityResponse) String() string {
 func (*SetActivityResponse) ProtoMessage() {}
 
 func (x *SetActivityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_looklook_travel_v1_travel_proto_msgTypes[44]
+	mi := &file_looklook_travel_v1_travel_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2837,7 +3036,7 @@ func (x *SetActivityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetActivityResponse.ProtoReflect.Descriptor instead.
 func (*SetActivityResponse) Descriptor() ([]byte, []int) {
-	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{44}
+	return file_looklook_travel_v1_travel_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SetActivityResponse) GetActivity() *Activity {
@@ -2925,7 +3124,17 @@ const file_looklook_travel_v1_travel_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12-\n" +
 	"\x0eviewer_user_id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\fviewerUserId\"O\n" +
 	"\x13GetHomestayResponse\x128\n" +
-	"\bhomestay\x18\x01 \x01(\v2\x1c.looklook.travel.v1.HomestayR\bhomestay\"k\n" +
+	"\bhomestay\x18\x01 \x01(\v2\x1c.looklook.travel.v1.HomestayR\bhomestay\"\x99\x01\n" +
+	"\x18GetHomestayDetailRequest\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12-\n" +
+	"\x0eviewer_user_id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\fviewerUserId\x125\n" +
+	"\x11comment_page_size\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18d(\x00R\x0fcommentPageSize\"\xce\x02\n" +
+	"\x19GetHomestayDetailResponse\x128\n" +
+	"\bhomestay\x18\x01 \x01(\v2\x1c.looklook.travel.v1.HomestayR\bhomestay\x128\n" +
+	"\bbusiness\x18\x02 \x01(\v2\x1c.looklook.travel.v1.BusinessR\bbusiness\x127\n" +
+	"\bcomments\x18\x03 \x03(\v2\x1b.looklook.travel.v1.CommentR\bcomments\x127\n" +
+	"\x18comments_next_page_token\x18\x04 \x01(\tR\x15commentsNextPageToken\x12K\n" +
+	"\rmissing_parts\x18\x05 \x03(\x0e2&.looklook.travel.v1.HomestayDetailPartR\fmissingParts\"k\n" +
 	"\x18BatchGetHomestaysRequest\x12 \n" +
 	"\x03ids\x18\x01 \x03(\x03B\x0e\xbaH\v\x92\x01\b\x10d\"\x04\"\x02 \x00R\x03ids\x12-\n" +
 	"\x0eviewer_user_id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\fviewerUserId\"W\n" +
@@ -3053,9 +3262,14 @@ const file_looklook_travel_v1_travel_proto_rawDesc = "" +
 	"\fActivityKind\x12\x1d\n" +
 	"\x19ACTIVITY_KIND_UNSPECIFIED\x10\x00\x12$\n" +
 	" ACTIVITY_KIND_PREFERRED_HOMESTAY\x10\x01\x12\x1b\n" +
-	"\x17ACTIVITY_KIND_GOOD_BOSS\x10\x022\xb1\x10\n" +
+	"\x17ACTIVITY_KIND_GOOD_BOSS\x10\x02*\x80\x01\n" +
+	"\x12HomestayDetailPart\x12$\n" +
+	" HOMESTAY_DETAIL_PART_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x1dHOMESTAY_DETAIL_PART_BUSINESS\x10\x01\x12!\n" +
+	"\x1dHOMESTAY_DETAIL_PART_COMMENTS\x10\x022\xa3\x11\n" +
 	"\rTravelService\x12^\n" +
 	"\vGetHomestay\x12&.looklook.travel.v1.GetHomestayRequest\x1a'.looklook.travel.v1.GetHomestayResponse\x12p\n" +
+	"\x11GetHomestayDetail\x12,.looklook.travel.v1.GetHomestayDetailRequest\x1a-.looklook.travel.v1.GetHomestayDetailResponse\x12p\n" +
 	"\x11BatchGetHomestays\x12,.looklook.travel.v1.BatchGetHomestaysRequest\x1a-.looklook.travel.v1.BatchGetHomestaysResponse\x12\x7f\n" +
 	"\x16ListPreferredHomestays\x121.looklook.travel.v1.ListPreferredHomestaysRequest\x1a2.looklook.travel.v1.ListPreferredHomestaysResponse\x12|\n" +
 	"\x15ListBusinessHomestays\x120.looklook.travel.v1.ListBusinessHomestaysRequest\x1a1.looklook.travel.v1.ListBusinessHomestaysResponse\x12s\n" +
@@ -3088,137 +3302,146 @@ func file_looklook_travel_v1_travel_proto_rawDescGZIP() []byte {
 	return file_looklook_travel_v1_travel_proto_rawDescData
 }
 
-var file_looklook_travel_v1_travel_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_looklook_travel_v1_travel_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_looklook_travel_v1_travel_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_looklook_travel_v1_travel_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_looklook_travel_v1_travel_proto_goTypes = []any{
 	(SaleType)(0),                          // 0: looklook.travel.v1.SaleType
 	(ActivityKind)(0),                      // 1: looklook.travel.v1.ActivityKind
-	(*Rating)(nil),                         // 2: looklook.travel.v1.Rating
-	(*Homestay)(nil),                       // 3: looklook.travel.v1.Homestay
-	(*HomestayFields)(nil),                 // 4: looklook.travel.v1.HomestayFields
-	(*Business)(nil),                       // 5: looklook.travel.v1.Business
-	(*BusinessFields)(nil),                 // 6: looklook.travel.v1.BusinessFields
-	(*Comment)(nil),                        // 7: looklook.travel.v1.Comment
-	(*Activity)(nil),                       // 8: looklook.travel.v1.Activity
-	(*GetHomestayRequest)(nil),             // 9: looklook.travel.v1.GetHomestayRequest
-	(*GetHomestayResponse)(nil),            // 10: looklook.travel.v1.GetHomestayResponse
-	(*BatchGetHomestaysRequest)(nil),       // 11: looklook.travel.v1.BatchGetHomestaysRequest
-	(*BatchGetHomestaysResponse)(nil),      // 12: looklook.travel.v1.BatchGetHomestaysResponse
-	(*ListPreferredHomestaysRequest)(nil),  // 13: looklook.travel.v1.ListPreferredHomestaysRequest
-	(*ListPreferredHomestaysResponse)(nil), // 14: looklook.travel.v1.ListPreferredHomestaysResponse
-	(*ListBusinessHomestaysRequest)(nil),   // 15: looklook.travel.v1.ListBusinessHomestaysRequest
-	(*ListBusinessHomestaysResponse)(nil),  // 16: looklook.travel.v1.ListBusinessHomestaysResponse
-	(*ListGuessHomestaysRequest)(nil),      // 17: looklook.travel.v1.ListGuessHomestaysRequest
-	(*ListGuessHomestaysResponse)(nil),     // 18: looklook.travel.v1.ListGuessHomestaysResponse
-	(*GetBusinessRequest)(nil),             // 19: looklook.travel.v1.GetBusinessRequest
-	(*GetBusinessResponse)(nil),            // 20: looklook.travel.v1.GetBusinessResponse
-	(*BatchGetBusinessesRequest)(nil),      // 21: looklook.travel.v1.BatchGetBusinessesRequest
-	(*BatchGetBusinessesResponse)(nil),     // 22: looklook.travel.v1.BatchGetBusinessesResponse
-	(*GetBusinessByOwnerRequest)(nil),      // 23: looklook.travel.v1.GetBusinessByOwnerRequest
-	(*GetBusinessByOwnerResponse)(nil),     // 24: looklook.travel.v1.GetBusinessByOwnerResponse
-	(*ListBusinessesRequest)(nil),          // 25: looklook.travel.v1.ListBusinessesRequest
-	(*ListBusinessesResponse)(nil),         // 26: looklook.travel.v1.ListBusinessesResponse
-	(*ListGoodBossesRequest)(nil),          // 27: looklook.travel.v1.ListGoodBossesRequest
-	(*ListGoodBossesResponse)(nil),         // 28: looklook.travel.v1.ListGoodBossesResponse
-	(*ListCommentsRequest)(nil),            // 29: looklook.travel.v1.ListCommentsRequest
-	(*ListCommentsResponse)(nil),           // 30: looklook.travel.v1.ListCommentsResponse
-	(*CreateCommentRequest)(nil),           // 31: looklook.travel.v1.CreateCommentRequest
-	(*CreateCommentResponse)(nil),          // 32: looklook.travel.v1.CreateCommentResponse
-	(*CreateBusinessRequest)(nil),          // 33: looklook.travel.v1.CreateBusinessRequest
-	(*CreateBusinessResponse)(nil),         // 34: looklook.travel.v1.CreateBusinessResponse
-	(*UpdateBusinessRequest)(nil),          // 35: looklook.travel.v1.UpdateBusinessRequest
-	(*UpdateBusinessResponse)(nil),         // 36: looklook.travel.v1.UpdateBusinessResponse
-	(*CreateHomestayRequest)(nil),          // 37: looklook.travel.v1.CreateHomestayRequest
-	(*CreateHomestayResponse)(nil),         // 38: looklook.travel.v1.CreateHomestayResponse
-	(*UpdateHomestayRequest)(nil),          // 39: looklook.travel.v1.UpdateHomestayRequest
-	(*UpdateHomestayResponse)(nil),         // 40: looklook.travel.v1.UpdateHomestayResponse
-	(*SetHomestayOnShelfRequest)(nil),      // 41: looklook.travel.v1.SetHomestayOnShelfRequest
-	(*SetHomestayOnShelfResponse)(nil),     // 42: looklook.travel.v1.SetHomestayOnShelfResponse
-	(*ListLandlordHomestaysRequest)(nil),   // 43: looklook.travel.v1.ListLandlordHomestaysRequest
-	(*ListLandlordHomestaysResponse)(nil),  // 44: looklook.travel.v1.ListLandlordHomestaysResponse
-	(*SetActivityRequest)(nil),             // 45: looklook.travel.v1.SetActivityRequest
-	(*SetActivityResponse)(nil),            // 46: looklook.travel.v1.SetActivityResponse
-	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
+	(HomestayDetailPart)(0),                // 2: looklook.travel.v1.HomestayDetailPart
+	(*Rating)(nil),                         // 3: looklook.travel.v1.Rating
+	(*Homestay)(nil),                       // 4: looklook.travel.v1.Homestay
+	(*HomestayFields)(nil),                 // 5: looklook.travel.v1.HomestayFields
+	(*Business)(nil),                       // 6: looklook.travel.v1.Business
+	(*BusinessFields)(nil),                 // 7: looklook.travel.v1.BusinessFields
+	(*Comment)(nil),                        // 8: looklook.travel.v1.Comment
+	(*Activity)(nil),                       // 9: looklook.travel.v1.Activity
+	(*GetHomestayRequest)(nil),             // 10: looklook.travel.v1.GetHomestayRequest
+	(*GetHomestayResponse)(nil),            // 11: looklook.travel.v1.GetHomestayResponse
+	(*GetHomestayDetailRequest)(nil),       // 12: looklook.travel.v1.GetHomestayDetailRequest
+	(*GetHomestayDetailResponse)(nil),      // 13: looklook.travel.v1.GetHomestayDetailResponse
+	(*BatchGetHomestaysRequest)(nil),       // 14: looklook.travel.v1.BatchGetHomestaysRequest
+	(*BatchGetHomestaysResponse)(nil),      // 15: looklook.travel.v1.BatchGetHomestaysResponse
+	(*ListPreferredHomestaysRequest)(nil),  // 16: looklook.travel.v1.ListPreferredHomestaysRequest
+	(*ListPreferredHomestaysResponse)(nil), // 17: looklook.travel.v1.ListPreferredHomestaysResponse
+	(*ListBusinessHomestaysRequest)(nil),   // 18: looklook.travel.v1.ListBusinessHomestaysRequest
+	(*ListBusinessHomestaysResponse)(nil),  // 19: looklook.travel.v1.ListBusinessHomestaysResponse
+	(*ListGuessHomestaysRequest)(nil),      // 20: looklook.travel.v1.ListGuessHomestaysRequest
+	(*ListGuessHomestaysResponse)(nil),     // 21: looklook.travel.v1.ListGuessHomestaysResponse
+	(*GetBusinessRequest)(nil),             // 22: looklook.travel.v1.GetBusinessRequest
+	(*GetBusinessResponse)(nil),            // 23: looklook.travel.v1.GetBusinessResponse
+	(*BatchGetBusinessesRequest)(nil),      // 24: looklook.travel.v1.BatchGetBusinessesRequest
+	(*BatchGetBusinessesResponse)(nil),     // 25: looklook.travel.v1.BatchGetBusinessesResponse
+	(*GetBusinessByOwnerRequest)(nil),      // 26: looklook.travel.v1.GetBusinessByOwnerRequest
+	(*GetBusinessByOwnerResponse)(nil),     // 27: looklook.travel.v1.GetBusinessByOwnerResponse
+	(*ListBusinessesRequest)(nil),          // 28: looklook.travel.v1.ListBusinessesRequest
+	(*ListBusinessesResponse)(nil),         // 29: looklook.travel.v1.ListBusinessesResponse
+	(*ListGoodBossesRequest)(nil),          // 30: looklook.travel.v1.ListGoodBossesRequest
+	(*ListGoodBossesResponse)(nil),         // 31: looklook.travel.v1.ListGoodBossesResponse
+	(*ListCommentsRequest)(nil),            // 32: looklook.travel.v1.ListCommentsRequest
+	(*ListCommentsResponse)(nil),           // 33: looklook.travel.v1.ListCommentsResponse
+	(*CreateCommentRequest)(nil),           // 34: looklook.travel.v1.CreateCommentRequest
+	(*CreateCommentResponse)(nil),          // 35: looklook.travel.v1.CreateCommentResponse
+	(*CreateBusinessRequest)(nil),          // 36: looklook.travel.v1.CreateBusinessRequest
+	(*CreateBusinessResponse)(nil),         // 37: looklook.travel.v1.CreateBusinessResponse
+	(*UpdateBusinessRequest)(nil),          // 38: looklook.travel.v1.UpdateBusinessRequest
+	(*UpdateBusinessResponse)(nil),         // 39: looklook.travel.v1.UpdateBusinessResponse
+	(*CreateHomestayRequest)(nil),          // 40: looklook.travel.v1.CreateHomestayRequest
+	(*CreateHomestayResponse)(nil),         // 41: looklook.travel.v1.CreateHomestayResponse
+	(*UpdateHomestayRequest)(nil),          // 42: looklook.travel.v1.UpdateHomestayRequest
+	(*UpdateHomestayResponse)(nil),         // 43: looklook.travel.v1.UpdateHomestayResponse
+	(*SetHomestayOnShelfRequest)(nil),      // 44: looklook.travel.v1.SetHomestayOnShelfRequest
+	(*SetHomestayOnShelfResponse)(nil),     // 45: looklook.travel.v1.SetHomestayOnShelfResponse
+	(*ListLandlordHomestaysRequest)(nil),   // 46: looklook.travel.v1.ListLandlordHomestaysRequest
+	(*ListLandlordHomestaysResponse)(nil),  // 47: looklook.travel.v1.ListLandlordHomestaysResponse
+	(*SetActivityRequest)(nil),             // 48: looklook.travel.v1.SetActivityRequest
+	(*SetActivityResponse)(nil),            // 49: looklook.travel.v1.SetActivityResponse
+	(*timestamppb.Timestamp)(nil),          // 50: google.protobuf.Timestamp
 }
 var file_looklook_travel_v1_travel_proto_depIdxs = []int32{
-	4,  // 0: looklook.travel.v1.Homestay.fields:type_name -> looklook.travel.v1.HomestayFields
-	2,  // 1: looklook.travel.v1.Homestay.rating:type_name -> looklook.travel.v1.Rating
-	47, // 2: looklook.travel.v1.Homestay.create_time:type_name -> google.protobuf.Timestamp
-	47, // 3: looklook.travel.v1.Homestay.update_time:type_name -> google.protobuf.Timestamp
+	5,  // 0: looklook.travel.v1.Homestay.fields:type_name -> looklook.travel.v1.HomestayFields
+	3,  // 1: looklook.travel.v1.Homestay.rating:type_name -> looklook.travel.v1.Rating
+	50, // 2: looklook.travel.v1.Homestay.create_time:type_name -> google.protobuf.Timestamp
+	50, // 3: looklook.travel.v1.Homestay.update_time:type_name -> google.protobuf.Timestamp
 	0,  // 4: looklook.travel.v1.HomestayFields.sale_type:type_name -> looklook.travel.v1.SaleType
-	6,  // 5: looklook.travel.v1.Business.fields:type_name -> looklook.travel.v1.BusinessFields
-	2,  // 6: looklook.travel.v1.Business.rating:type_name -> looklook.travel.v1.Rating
-	47, // 7: looklook.travel.v1.Business.create_time:type_name -> google.protobuf.Timestamp
-	47, // 8: looklook.travel.v1.Business.update_time:type_name -> google.protobuf.Timestamp
-	47, // 9: looklook.travel.v1.Comment.create_time:type_name -> google.protobuf.Timestamp
+	7,  // 5: looklook.travel.v1.Business.fields:type_name -> looklook.travel.v1.BusinessFields
+	3,  // 6: looklook.travel.v1.Business.rating:type_name -> looklook.travel.v1.Rating
+	50, // 7: looklook.travel.v1.Business.create_time:type_name -> google.protobuf.Timestamp
+	50, // 8: looklook.travel.v1.Business.update_time:type_name -> google.protobuf.Timestamp
+	50, // 9: looklook.travel.v1.Comment.create_time:type_name -> google.protobuf.Timestamp
 	1,  // 10: looklook.travel.v1.Activity.kind:type_name -> looklook.travel.v1.ActivityKind
-	3,  // 11: looklook.travel.v1.GetHomestayResponse.homestay:type_name -> looklook.travel.v1.Homestay
-	3,  // 12: looklook.travel.v1.BatchGetHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
-	3,  // 13: looklook.travel.v1.ListPreferredHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
-	3,  // 14: looklook.travel.v1.ListBusinessHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
-	3,  // 15: looklook.travel.v1.ListGuessHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
-	5,  // 16: looklook.travel.v1.GetBusinessResponse.business:type_name -> looklook.travel.v1.Business
-	5,  // 17: looklook.travel.v1.BatchGetBusinessesResponse.businesses:type_name -> looklook.travel.v1.Business
-	5,  // 18: looklook.travel.v1.GetBusinessByOwnerResponse.business:type_name -> looklook.travel.v1.Business
-	5,  // 19: looklook.travel.v1.ListBusinessesResponse.businesses:type_name -> looklook.travel.v1.Business
-	5,  // 20: looklook.travel.v1.ListGoodBossesResponse.businesses:type_name -> looklook.travel.v1.Business
-	7,  // 21: looklook.travel.v1.ListCommentsResponse.comments:type_name -> looklook.travel.v1.Comment
-	7,  // 22: looklook.travel.v1.CreateCommentResponse.comment:type_name -> looklook.travel.v1.Comment
-	6,  // 23: looklook.travel.v1.CreateBusinessRequest.fields:type_name -> looklook.travel.v1.BusinessFields
-	5,  // 24: looklook.travel.v1.CreateBusinessResponse.business:type_name -> looklook.travel.v1.Business
-	6,  // 25: looklook.travel.v1.UpdateBusinessRequest.fields:type_name -> looklook.travel.v1.BusinessFields
-	5,  // 26: looklook.travel.v1.UpdateBusinessResponse.business:type_name -> looklook.travel.v1.Business
-	4,  // 27: looklook.travel.v1.CreateHomestayRequest.fields:type_name -> looklook.travel.v1.HomestayFields
-	3,  // 28: looklook.travel.v1.CreateHomestayResponse.homestay:type_name -> looklook.travel.v1.Homestay
-	4,  // 29: looklook.travel.v1.UpdateHomestayRequest.fields:type_name -> looklook.travel.v1.HomestayFields
-	3,  // 30: looklook.travel.v1.UpdateHomestayResponse.homestay:type_name -> looklook.travel.v1.Homestay
-	3,  // 31: looklook.travel.v1.SetHomestayOnShelfResponse.homestay:type_name -> looklook.travel.v1.Homestay
-	3,  // 32: looklook.travel.v1.ListLandlordHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
-	1,  // 33: looklook.travel.v1.SetActivityRequest.kind:type_name -> looklook.travel.v1.ActivityKind
-	8,  // 34: looklook.travel.v1.SetActivityResponse.activity:type_name -> looklook.travel.v1.Activity
-	9,  // 35: looklook.travel.v1.TravelService.GetHomestay:input_type -> looklook.travel.v1.GetHomestayRequest
-	11, // 36: looklook.travel.v1.TravelService.BatchGetHomestays:input_type -> looklook.travel.v1.BatchGetHomestaysRequest
-	13, // 37: looklook.travel.v1.TravelService.ListPreferredHomestays:input_type -> looklook.travel.v1.ListPreferredHomestaysRequest
-	15, // 38: looklook.travel.v1.TravelService.ListBusinessHomestays:input_type -> looklook.travel.v1.ListBusinessHomestaysRequest
-	17, // 39: looklook.travel.v1.TravelService.ListGuessHomestays:input_type -> looklook.travel.v1.ListGuessHomestaysRequest
-	19, // 40: looklook.travel.v1.TravelService.GetBusiness:input_type -> looklook.travel.v1.GetBusinessRequest
-	21, // 41: looklook.travel.v1.TravelService.BatchGetBusinesses:input_type -> looklook.travel.v1.BatchGetBusinessesRequest
-	23, // 42: looklook.travel.v1.TravelService.GetBusinessByOwner:input_type -> looklook.travel.v1.GetBusinessByOwnerRequest
-	25, // 43: looklook.travel.v1.TravelService.ListBusinesses:input_type -> looklook.travel.v1.ListBusinessesRequest
-	27, // 44: looklook.travel.v1.TravelService.ListGoodBosses:input_type -> looklook.travel.v1.ListGoodBossesRequest
-	29, // 45: looklook.travel.v1.TravelService.ListComments:input_type -> looklook.travel.v1.ListCommentsRequest
-	31, // 46: looklook.travel.v1.TravelService.CreateComment:input_type -> looklook.travel.v1.CreateCommentRequest
-	33, // 47: looklook.travel.v1.TravelService.CreateBusiness:input_type -> looklook.travel.v1.CreateBusinessRequest
-	35, // 48: looklook.travel.v1.TravelService.UpdateBusiness:input_type -> looklook.travel.v1.UpdateBusinessRequest
-	37, // 49: looklook.travel.v1.TravelService.CreateHomestay:input_type -> looklook.travel.v1.CreateHomestayRequest
-	39, // 50: looklook.travel.v1.TravelService.UpdateHomestay:input_type -> looklook.travel.v1.UpdateHomestayRequest
-	41, // 51: looklook.travel.v1.TravelService.SetHomestayOnShelf:input_type -> looklook.travel.v1.SetHomestayOnShelfRequest
-	43, // 52: looklook.travel.v1.TravelService.ListLandlordHomestays:input_type -> looklook.travel.v1.ListLandlordHomestaysRequest
-	45, // 53: looklook.travel.v1.TravelService.SetActivity:input_type -> looklook.travel.v1.SetActivityRequest
-	10, // 54: looklook.travel.v1.TravelService.GetHomestay:output_type -> looklook.travel.v1.GetHomestayResponse
-	12, // 55: looklook.travel.v1.TravelService.BatchGetHomestays:output_type -> looklook.travel.v1.BatchGetHomestaysResponse
-	14, // 56: looklook.travel.v1.TravelService.ListPreferredHomestays:output_type -> looklook.travel.v1.ListPreferredHomestaysResponse
-	16, // 57: looklook.travel.v1.TravelService.ListBusinessHomestays:output_type -> looklook.travel.v1.ListBusinessHomestaysResponse
-	18, // 58: looklook.travel.v1.TravelService.ListGuessHomestays:output_type -> looklook.travel.v1.ListGuessHomestaysResponse
-	20, // 59: looklook.travel.v1.TravelService.GetBusiness:output_type -> looklook.travel.v1.GetBusinessResponse
-	22, // 60: looklook.travel.v1.TravelService.BatchGetBusinesses:output_type -> looklook.travel.v1.BatchGetBusinessesResponse
-	24, // 61: looklook.travel.v1.TravelService.GetBusinessByOwner:output_type -> looklook.travel.v1.GetBusinessByOwnerResponse
-	26, // 62: looklook.travel.v1.TravelService.ListBusinesses:output_type -> looklook.travel.v1.ListBusinessesResponse
-	28, // 63: looklook.travel.v1.TravelService.ListGoodBosses:output_type -> looklook.travel.v1.ListGoodBossesResponse
-	30, // 64: looklook.travel.v1.TravelService.ListComments:output_type -> looklook.travel.v1.ListCommentsResponse
-	32, // 65: looklook.travel.v1.TravelService.CreateComment:output_type -> looklook.travel.v1.CreateCommentResponse
-	34, // 66: looklook.travel.v1.TravelService.CreateBusiness:output_type -> looklook.travel.v1.CreateBusinessResponse
-	36, // 67: looklook.travel.v1.TravelService.UpdateBusiness:output_type -> looklook.travel.v1.UpdateBusinessResponse
-	38, // 68: looklook.travel.v1.TravelService.CreateHomestay:output_type -> looklook.travel.v1.CreateHomestayResponse
-	40, // 69: looklook.travel.v1.TravelService.UpdateHomestay:output_type -> looklook.travel.v1.UpdateHomestayResponse
-	42, // 70: looklook.travel.v1.TravelService.SetHomestayOnShelf:output_type -> looklook.travel.v1.SetHomestayOnShelfResponse
-	44, // 71: looklook.travel.v1.TravelService.ListLandlordHomestays:output_type -> looklook.travel.v1.ListLandlordHomestaysResponse
-	46, // 72: looklook.travel.v1.TravelService.SetActivity:output_type -> looklook.travel.v1.SetActivityResponse
-	54, // [54:73] is the sub-list for method output_type
-	35, // [35:54] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	4,  // 11: looklook.travel.v1.GetHomestayResponse.homestay:type_name -> looklook.travel.v1.Homestay
+	4,  // 12: looklook.travel.v1.GetHomestayDetailResponse.homestay:type_name -> looklook.travel.v1.Homestay
+	6,  // 13: looklook.travel.v1.GetHomestayDetailResponse.business:type_name -> looklook.travel.v1.Business
+	8,  // 14: looklook.travel.v1.GetHomestayDetailResponse.comments:type_name -> looklook.travel.v1.Comment
+	2,  // 15: looklook.travel.v1.GetHomestayDetailResponse.missing_parts:type_name -> looklook.travel.v1.HomestayDetailPart
+	4,  // 16: looklook.travel.v1.BatchGetHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
+	4,  // 17: looklook.travel.v1.ListPreferredHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
+	4,  // 18: looklook.travel.v1.ListBusinessHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
+	4,  // 19: looklook.travel.v1.ListGuessHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
+	6,  // 20: looklook.travel.v1.GetBusinessResponse.business:type_name -> looklook.travel.v1.Business
+	6,  // 21: looklook.travel.v1.BatchGetBusinessesResponse.businesses:type_name -> looklook.travel.v1.Business
+	6,  // 22: looklook.travel.v1.GetBusinessByOwnerResponse.business:type_name -> looklook.travel.v1.Business
+	6,  // 23: looklook.travel.v1.ListBusinessesResponse.businesses:type_name -> looklook.travel.v1.Business
+	6,  // 24: looklook.travel.v1.ListGoodBossesResponse.businesses:type_name -> looklook.travel.v1.Business
+	8,  // 25: looklook.travel.v1.ListCommentsResponse.comments:type_name -> looklook.travel.v1.Comment
+	8,  // 26: looklook.travel.v1.CreateCommentResponse.comment:type_name -> looklook.travel.v1.Comment
+	7,  // 27: looklook.travel.v1.CreateBusinessRequest.fields:type_name -> looklook.travel.v1.BusinessFields
+	6,  // 28: looklook.travel.v1.CreateBusinessResponse.business:type_name -> looklook.travel.v1.Business
+	7,  // 29: looklook.travel.v1.UpdateBusinessRequest.fields:type_name -> looklook.travel.v1.BusinessFields
+	6,  // 30: looklook.travel.v1.UpdateBusinessResponse.business:type_name -> looklook.travel.v1.Business
+	5,  // 31: looklook.travel.v1.CreateHomestayRequest.fields:type_name -> looklook.travel.v1.HomestayFields
+	4,  // 32: looklook.travel.v1.CreateHomestayResponse.homestay:type_name -> looklook.travel.v1.Homestay
+	5,  // 33: looklook.travel.v1.UpdateHomestayRequest.fields:type_name -> looklook.travel.v1.HomestayFields
+	4,  // 34: looklook.travel.v1.UpdateHomestayResponse.homestay:type_name -> looklook.travel.v1.Homestay
+	4,  // 35: looklook.travel.v1.SetHomestayOnShelfResponse.homestay:type_name -> looklook.travel.v1.Homestay
+	4,  // 36: looklook.travel.v1.ListLandlordHomestaysResponse.homestays:type_name -> looklook.travel.v1.Homestay
+	1,  // 37: looklook.travel.v1.SetActivityRequest.kind:type_name -> looklook.travel.v1.ActivityKind
+	9,  // 38: looklook.travel.v1.SetActivityResponse.activity:type_name -> looklook.travel.v1.Activity
+	10, // 39: looklook.travel.v1.TravelService.GetHomestay:input_type -> looklook.travel.v1.GetHomestayRequest
+	12, // 40: looklook.travel.v1.TravelService.GetHomestayDetail:input_type -> looklook.travel.v1.GetHomestayDetailRequest
+	14, // 41: looklook.travel.v1.TravelService.BatchGetHomestays:input_type -> looklook.travel.v1.BatchGetHomestaysRequest
+	16, // 42: looklook.travel.v1.TravelService.ListPreferredHomestays:input_type -> looklook.travel.v1.ListPreferredHomestaysRequest
+	18, // 43: looklook.travel.v1.TravelService.ListBusinessHomestays:input_type -> looklook.travel.v1.ListBusinessHomestaysRequest
+	20, // 44: looklook.travel.v1.TravelService.ListGuessHomestays:input_type -> looklook.travel.v1.ListGuessHomestaysRequest
+	22, // 45: looklook.travel.v1.TravelService.GetBusiness:input_type -> looklook.travel.v1.GetBusinessRequest
+	24, // 46: looklook.travel.v1.TravelService.BatchGetBusinesses:input_type -> looklook.travel.v1.BatchGetBusinessesRequest
+	26, // 47: looklook.travel.v1.TravelService.GetBusinessByOwner:input_type -> looklook.travel.v1.GetBusinessByOwnerRequest
+	28, // 48: looklook.travel.v1.TravelService.ListBusinesses:input_type -> looklook.travel.v1.ListBusinessesRequest
+	30, // 49: looklook.travel.v1.TravelService.ListGoodBosses:input_type -> looklook.travel.v1.ListGoodBossesRequest
+	32, // 50: looklook.travel.v1.TravelService.ListComments:input_type -> looklook.travel.v1.ListCommentsRequest
+	34, // 51: looklook.travel.v1.TravelService.CreateComment:input_type -> looklook.travel.v1.CreateCommentRequest
+	36, // 52: looklook.travel.v1.TravelService.CreateBusiness:input_type -> looklook.travel.v1.CreateBusinessRequest
+	38, // 53: looklook.travel.v1.TravelService.UpdateBusiness:input_type -> looklook.travel.v1.UpdateBusinessRequest
+	40, // 54: looklook.travel.v1.TravelService.CreateHomestay:input_type -> looklook.travel.v1.CreateHomestayRequest
+	42, // 55: looklook.travel.v1.TravelService.UpdateHomestay:input_type -> looklook.travel.v1.UpdateHomestayRequest
+	44, // 56: looklook.travel.v1.TravelService.SetHomestayOnShelf:input_type -> looklook.travel.v1.SetHomestayOnShelfRequest
+	46, // 57: looklook.travel.v1.TravelService.ListLandlordHomestays:input_type -> looklook.travel.v1.ListLandlordHomestaysRequest
+	48, // 58: looklook.travel.v1.TravelService.SetActivity:input_type -> looklook.travel.v1.SetActivityRequest
+	11, // 59: looklook.travel.v1.TravelService.GetHomestay:output_type -> looklook.travel.v1.GetHomestayResponse
+	13, // 60: looklook.travel.v1.TravelService.GetHomestayDetail:output_type -> looklook.travel.v1.GetHomestayDetailResponse
+	15, // 61: looklook.travel.v1.TravelService.BatchGetHomestays:output_type -> looklook.travel.v1.BatchGetHomestaysResponse
+	17, // 62: looklook.travel.v1.TravelService.ListPreferredHomestays:output_type -> looklook.travel.v1.ListPreferredHomestaysResponse
+	19, // 63: looklook.travel.v1.TravelService.ListBusinessHomestays:output_type -> looklook.travel.v1.ListBusinessHomestaysResponse
+	21, // 64: looklook.travel.v1.TravelService.ListGuessHomestays:output_type -> looklook.travel.v1.ListGuessHomestaysResponse
+	23, // 65: looklook.travel.v1.TravelService.GetBusiness:output_type -> looklook.travel.v1.GetBusinessResponse
+	25, // 66: looklook.travel.v1.TravelService.BatchGetBusinesses:output_type -> looklook.travel.v1.BatchGetBusinessesResponse
+	27, // 67: looklook.travel.v1.TravelService.GetBusinessByOwner:output_type -> looklook.travel.v1.GetBusinessByOwnerResponse
+	29, // 68: looklook.travel.v1.TravelService.ListBusinesses:output_type -> looklook.travel.v1.ListBusinessesResponse
+	31, // 69: looklook.travel.v1.TravelService.ListGoodBosses:output_type -> looklook.travel.v1.ListGoodBossesResponse
+	33, // 70: looklook.travel.v1.TravelService.ListComments:output_type -> looklook.travel.v1.ListCommentsResponse
+	35, // 71: looklook.travel.v1.TravelService.CreateComment:output_type -> looklook.travel.v1.CreateCommentResponse
+	37, // 72: looklook.travel.v1.TravelService.CreateBusiness:output_type -> looklook.travel.v1.CreateBusinessResponse
+	39, // 73: looklook.travel.v1.TravelService.UpdateBusiness:output_type -> looklook.travel.v1.UpdateBusinessResponse
+	41, // 74: looklook.travel.v1.TravelService.CreateHomestay:output_type -> looklook.travel.v1.CreateHomestayResponse
+	43, // 75: looklook.travel.v1.TravelService.UpdateHomestay:output_type -> looklook.travel.v1.UpdateHomestayResponse
+	45, // 76: looklook.travel.v1.TravelService.SetHomestayOnShelf:output_type -> looklook.travel.v1.SetHomestayOnShelfResponse
+	47, // 77: looklook.travel.v1.TravelService.ListLandlordHomestays:output_type -> looklook.travel.v1.ListLandlordHomestaysResponse
+	49, // 78: looklook.travel.v1.TravelService.SetActivity:output_type -> looklook.travel.v1.SetActivityResponse
+	59, // [59:79] is the sub-list for method output_type
+	39, // [39:59] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_looklook_travel_v1_travel_proto_init() }
@@ -3231,8 +3454,8 @@ func file_looklook_travel_v1_travel_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_looklook_travel_v1_travel_proto_rawDesc), len(file_looklook_travel_v1_travel_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   45,
+			NumEnums:      3,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,7 +19,13 @@ func (s *Service) ListComments(ctx context.Context, homestayID int64, size int, 
 	if _, err := s.store.Homestay(ctx, homestayID); err != nil {
 		return nil, "", err
 	}
-	comments, err := s.store.Comments(ctx, homestayID, beforeID(c), size+1)
+	return s.commentPage(ctx, homestayID, size, beforeID(c))
+}
+
+// commentPage reads size comments of a homestay below beforeID (0: the newest) and the token of
+// the page after them.
+func (s *Service) commentPage(ctx context.Context, homestayID int64, size int, beforeID int64) ([]Comment, string, error) {
+	comments, err := s.store.Comments(ctx, homestayID, beforeID, size+1)
 	if err != nil {
 		return nil, "", err
 	}

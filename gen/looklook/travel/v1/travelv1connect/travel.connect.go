@@ -36,6 +36,9 @@ const (
 	// TravelServiceGetHomestayProcedure is the fully-qualified name of the TravelService's GetHomestay
 	// RPC.
 	TravelServiceGetHomestayProcedure = "/looklook.travel.v1.TravelService/GetHomestay"
+	// TravelServiceGetHomestayDetailProcedure is the fully-qualified name of the TravelService's
+	// GetHomestayDetail RPC.
+	TravelServiceGetHomestayDetailProcedure = "/looklook.travel.v1.TravelService/GetHomestayDetail"
 	// TravelServiceBatchGetHomestaysProcedure is the fully-qualified name of the TravelService's
 	// BatchGetHomestays RPC.
 	TravelServiceBatchGetHomestaysProcedure = "/looklook.travel.v1.TravelService/BatchGetHomestays"
@@ -96,6 +99,11 @@ const (
 type TravelServiceClient interface {
 	// GetHomestay returns one homestay; unknown, or off shelf for anyone but its landlord, is NotFound.
 	GetHomestay(context.Context, *connect.Request[v1.GetHomestayRequest]) (*connect.Response[v1.GetHomestayResponse], error)
+	// GetHomestayDetail returns what a homestay's page needs from travel in one call: the homestay
+	// (unknown or hidden is NotFound, as in GetHomestay), its business and the first page of its
+	// comments. A part that cannot be read is left out and named in missing_parts, so the page can
+	// still be shown.
+	GetHomestayDetail(context.Context, *connect.Request[v1.GetHomestayDetailRequest]) (*connect.Response[v1.GetHomestayDetailResponse], error)
 	// BatchGetHomestays returns the visible homestays among the ids, in the order asked.
 	BatchGetHomestays(context.Context, *connect.Request[v1.BatchGetHomestaysRequest]) (*connect.Response[v1.BatchGetHomestaysResponse], error)
 	// ListPreferredHomestays pages through the enabled "preferred homestay" activity list.
@@ -152,6 +160,12 @@ func NewTravelServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 			httpClient,
 			baseURL+TravelServiceGetHomestayProcedure,
 			connect.WithSchema(travelServiceMethods.ByName("GetHomestay")),
+			connect.WithClientOptions(opts...),
+		),
+		getHomestayDetail: connect.NewClient[v1.GetHomestayDetailRequest, v1.GetHomestayDetailResponse](
+			httpClient,
+			baseURL+TravelServiceGetHomestayDetailProcedure,
+			connect.WithSchema(travelServiceMethods.ByName("GetHomestayDetail")),
 			connect.WithClientOptions(opts...),
 		),
 		batchGetHomestays: connect.NewClient[v1.BatchGetHomestaysRequest, v1.BatchGetHomestaysResponse](
@@ -268,6 +282,7 @@ func NewTravelServiceClient(httpClient connect.HTTPClient, baseURL string, opts 
 // travelServiceClient implements TravelServiceClient.
 type travelServiceClient struct {
 	getHomestay            *connect.Client[v1.GetHomestayRequest, v1.GetHomestayResponse]
+	getHomestayDetail      *connect.Client[v1.GetHomestayDetailRequest, v1.GetHomestayDetailResponse]
 	batchGetHomestays      *connect.Client[v1.BatchGetHomestaysRequest, v1.BatchGetHomestaysResponse]
 	listPreferredHomestays *connect.Client[v1.ListPreferredHomestaysRequest, v1.ListPreferredHomestaysResponse]
 	listBusinessHomestays  *connect.Client[v1.ListBusinessHomestaysRequest, v1.ListBusinessHomestaysResponse]
@@ -291,6 +306,11 @@ type travelServiceClient struct {
 // GetHomestay calls looklook.travel.v1.TravelService.GetHomestay.
 func (c *travelServiceClient) GetHomestay(ctx context.Context, req *connect.Request[v1.GetHomestayRequest]) (*connect.Response[v1.GetHomestayResponse], error) {
 	return c.getHomestay.CallUnary(ctx, req)
+}
+
+// GetHomestayDetail calls looklook.travel.v1.TravelService.GetHomestayDetail.
+func (c *travelServiceClient) GetHomestayDetail(ctx context.Context, req *connect.Request[v1.GetHomestayDetailRequest]) (*connect.Response[v1.GetHomestayDetailResponse], error) {
+	return c.getHomestayDetail.CallUnary(ctx, req)
 }
 
 // BatchGetHomestays calls looklook.travel.v1.TravelService.BatchGetHomestays.
@@ -387,6 +407,11 @@ func (c *travelServiceClient) SetActivity(ctx context.Context, req *connect.Requ
 type TravelServiceHandler interface {
 	// GetHomestay returns one homestay; unknown, or off shelf for anyone but its landlord, is NotFound.
 	GetHomestay(context.Context, *connect.Request[v1.GetHomestayRequest]) (*connect.Response[v1.GetHomestayResponse], error)
+	// GetHomestayDetail returns what a homestay's page needs from travel in one call: the homestay
+	// (unknown or hidden is NotFound, as in GetHomestay), its business and the first page of its
+	// comments. A part that cannot be read is left out and named in missing_parts, so the page can
+	// still be shown.
+	GetHomestayDetail(context.Context, *connect.Request[v1.GetHomestayDetailRequest]) (*connect.Response[v1.GetHomestayDetailResponse], error)
 	// BatchGetHomestays returns the visible homestays among the ids, in the order asked.
 	BatchGetHomestays(context.Context, *connect.Request[v1.BatchGetHomestaysRequest]) (*connect.Response[v1.BatchGetHomestaysResponse], error)
 	// ListPreferredHomestays pages through the enabled "preferred homestay" activity list.
@@ -439,6 +464,12 @@ func NewTravelServiceHandler(svc TravelServiceHandler, opts ...connect.HandlerOp
 		TravelServiceGetHomestayProcedure,
 		svc.GetHomestay,
 		connect.WithSchema(travelServiceMethods.ByName("GetHomestay")),
+		connect.WithHandlerOptions(opts...),
+	)
+	travelServiceGetHomestayDetailHandler := connect.NewUnaryHandler(
+		TravelServiceGetHomestayDetailProcedure,
+		svc.GetHomestayDetail,
+		connect.WithSchema(travelServiceMethods.ByName("GetHomestayDetail")),
 		connect.WithHandlerOptions(opts...),
 	)
 	travelServiceBatchGetHomestaysHandler := connect.NewUnaryHandler(
@@ -553,6 +584,8 @@ func NewTravelServiceHandler(svc TravelServiceHandler, opts ...connect.HandlerOp
 		switch r.URL.Path {
 		case TravelServiceGetHomestayProcedure:
 			travelServiceGetHomestayHandler.ServeHTTP(w, r)
+		case TravelServiceGetHomestayDetailProcedure:
+			travelServiceGetHomestayDetailHandler.ServeHTTP(w, r)
 		case TravelServiceBatchGetHomestaysProcedure:
 			travelServiceBatchGetHomestaysHandler.ServeHTTP(w, r)
 		case TravelServiceListPreferredHomestaysProcedure:
@@ -600,6 +633,10 @@ type UnimplementedTravelServiceHandler struct{}
 
 func (UnimplementedTravelServiceHandler) GetHomestay(context.Context, *connect.Request[v1.GetHomestayRequest]) (*connect.Response[v1.GetHomestayResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("looklook.travel.v1.TravelService.GetHomestay is not implemented"))
+}
+
+func (UnimplementedTravelServiceHandler) GetHomestayDetail(context.Context, *connect.Request[v1.GetHomestayDetailRequest]) (*connect.Response[v1.GetHomestayDetailResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("looklook.travel.v1.TravelService.GetHomestayDetail is not implemented"))
 }
 
 func (UnimplementedTravelServiceHandler) BatchGetHomestays(context.Context, *connect.Request[v1.BatchGetHomestaysRequest]) (*connect.Response[v1.BatchGetHomestaysResponse], error) {
