@@ -130,14 +130,17 @@ func Setup(ctx context.Context, opts Options) (*Telemetry, error) {
 		sdkmetric.WithResource(res),
 		sdkmetric.WithReader(promExporter),
 	)
+	// With a collector, every span is recorded, so a trace id in a log line always names a trace
+	// the collector received; a program records its spans even when its caller does not (the
+	// trace stays connected through the parent ids). Without one, no span is recorded: spans
+	// still carry trace and span ids, which the logs show and calls propagate, but recording
+	// spans nobody exports is pure cost on every call.
 	traceOpts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),
-		// Follow the caller's sampling decision and sample every trace we start, so a trace id
-		// in a log line always names a trace the collector received.
-		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample())),
+		sdktrace.WithSampler(sdktrace.NeverSample()),
 	}
 	if exporter != nil {
-		traceOpts = append(traceOpts, sdktrace.WithBatcher(exporter))
+		traceOpts = append(traceOpts, sdktrace.WithSampler(sdktrace.AlwaysSample()), sdktrace.WithBatcher(exporter))
 	}
 	tracerProvider := sdktrace.NewTracerProvider(traceOpts...)
 
