@@ -121,6 +121,10 @@ const (
 	DefaultLoadTimeout = 10 * time.Second
 )
 
+// l1EntryOverhead is what an L1 entry costs besides its value's encoding when L1MaxBytes
+// bounds L1: the entry, the decoded message's headers and ristretto's bookkeeping, roughly.
+const l1EntryOverhead = 128
+
 const (
 	// maxPending is how many invalidated ids are kept for retry while Redis is unreachable.
 	maxPending = 100_000
@@ -150,7 +154,13 @@ type Options[V proto.Message] struct {
 	// testenv's per-test prefix in tests.
 	KeyPrefix string
 	// L1MaxItems is L1's capacity in entries; 0 means DefaultL1MaxItems, negative disables L1.
+	// With L1MaxBytes set it is the number of entries expected instead, which sizes ristretto's
+	// admission counters.
 	L1MaxItems int64
+	// L1MaxBytes, when positive, bounds L1 by the size of its values rather than their number:
+	// each entry costs its protobuf encoding's size plus l1EntryOverhead. Set it for caches of
+	// values whose size varies widely (lists of user text), where a count alone bounds nothing.
+	L1MaxBytes int64
 	// TTL is the L2 lifetime of a value, jittered by ±10%; 0 means DefaultTTL.
 	TTL time.Duration
 	// L1TTL is the L1 lifetime of a value; 0 means DefaultL1TTL.
@@ -220,6 +230,7 @@ type Cache[V proto.Message] struct {
 	channel   string
 
 	rc      *ristretto.Cache[int64, *entry[V]] // nil when L1 is disabled
+	costOf  func(*entry[V]) int64              // an entry's L1 cost; nil: 1 each (L1MaxItems)
 	shards  [numShards]shard
 	epoch   atomic.Uint64
 	flights singleflight.Group
@@ -307,11 +318,21 @@ func New[V proto.Message](ctx context.Context, opts Options[V]) (*Cache[V], erro
 		if items == 0 {
 			items = DefaultL1MaxItems
 		}
+		maxCost := items
+		if opts.L1MaxBytes > 0 {
+			maxCost = opts.L1MaxBytes
+			c.costOf = func(e *entry[V]) int64 {
+				if !e.found {
+					return l1EntryOverhead
+				}
+				return l1EntryOverhead + int64(proto.Size(e.msg))
+			}
+		}
 		rc, err := ristretto.NewCache(&ristretto.Config[int64, *entry[V]]{
-			// NumCounters is ten times the capacity, as ristretto recommends for its
+			// NumCounters is ten times the number of entries, as ristretto recommends for its
 			// admission sketch.
 			NumCounters:        10 * items,
-			MaxCost:            items,
+			MaxCost:            maxCost,
 			BufferItems:        64,
 			IgnoreInternalCost: true,
 			// Ids are unique, so the id is its own hash and no conflict hash is needed.

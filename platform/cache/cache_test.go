@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -691,5 +692,52 @@ func TestL1HitDoesNotAllocate(t *testing.T) {
 	}
 	if d.loads.Load() != 1 {
 		t.Error("the reads were not L1 hits")
+	}
+}
+
+// TestL1MaxBytesBoundsBySize fills L1 with 2 KiB values: bounded by count they all stay,
+// bounded by 20 KiB only a handful do, and a value larger than the bound is served but never
+// kept.
+func TestL1MaxBytesBoundsBySize(t *testing.T) {
+	t.Parallel()
+	const n = 100
+	d := newDB()
+	for id := range int64(n) {
+		d.set(id, strings.Repeat(strconv.FormatInt(id%10, 10), 2048))
+	}
+	d.set(n, strings.Repeat("x", 64<<10))
+	// reloads reads every id twice and returns how many second reads had to load.
+	reloads := func(c *Cache[msg]) int64 {
+		ctx := context.Background()
+		for id := range int64(n) {
+			if _, err := c.Get(ctx, id, d.get); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := d.loads.Load()
+		for id := range int64(n) {
+			v, err := c.Get(ctx, id, d.get)
+			if err != nil || len(v.GetValue()) != 2048 {
+				t.Fatalf("Get(%d) = %d bytes, %v", id, len(v.GetValue()), err)
+			}
+		}
+		return d.loads.Load() - before
+	}
+	if got := reloads(newCache(t, Options[msg]{L1MaxItems: 1000})); got > 5 {
+		t.Fatalf("bounded by count (1,000 entries): %d of %d second reads loaded, want (nearly) none", got, n)
+	}
+	bounded := newCache(t, Options[msg]{L1MaxItems: 1000, L1MaxBytes: 20 << 10})
+	if got := reloads(bounded); got < n-12 {
+		t.Fatalf("bounded by 20 KiB: only %d of %d second reads loaded; L1 holds more than 20 KiB of 2 KiB values", got, n)
+	}
+	before := d.loads.Load()
+	for range 3 {
+		v, err := bounded.Get(context.Background(), n, d.get)
+		if err != nil || len(v.GetValue()) != 64<<10 {
+			t.Fatalf("oversized value = %d bytes, %v", len(v.GetValue()), err)
+		}
+	}
+	if got := d.loads.Load() - before; got != 3 {
+		t.Fatalf("a value larger than L1MaxBytes was loaded %d times in 3 reads, want 3 (never kept)", got)
 	}
 }

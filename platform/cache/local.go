@@ -59,11 +59,15 @@ func (c *Cache[V]) l1Fill(id int64, e *entry[V], gen uint64) {
 	if c.closed {
 		return
 	}
+	cost := int64(1)
+	if c.costOf != nil {
+		cost = c.costOf(e)
+	}
 	s := c.shardOf(id)
 	s.mu.Lock()
 	accepted := false
 	if s.gen.Load() == gen && c.epoch.Load() == e.epoch {
-		accepted = c.rc.SetWithTTL(id, e, 1, ttl)
+		accepted = c.rc.SetWithTTL(id, e, cost, ttl)
 		if !accepted {
 			c.stats.l1Dropped.Add(1)
 		}

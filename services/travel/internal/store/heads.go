@@ -19,9 +19,11 @@ const (
 	// commentHead is how many comments a homestay's cached head holds: the default page of 20
 	// plus the one row that tells whether a next page exists. The BFF's detail page asks for 10.
 	commentHead = 21
-	// commentHeadL1Items bounds the in-process comment heads separately from the rows: a head
-	// is up to 21 comments of up to 1,000 characters, far bigger than a homestay.
+	// commentHeadL1Items is how many comment heads L1 expects to hold, and commentHeadL1Bytes
+	// what bounds it: a head is up to 21 comments of up to 1,000 characters each, so a count
+	// alone would bound nothing useful (10,000 heads of long comments would be 600 MB).
 	commentHeadL1Items = 10_000
+	commentHeadL1Bytes = 32 << 20
 	// preferredHead is how many entries the cached head of the preferred list holds: the
 	// largest page (100) plus one, so every first page is served from it. An entry is a few
 	// integers.

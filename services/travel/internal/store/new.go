@@ -77,6 +77,7 @@ func New(ctx context.Context, client *ent.Client, opts Options) (*Store, error) 
 		Redis:      opts.Redis,
 		KeyPrefix:  opts.KeyPrefix,
 		L1MaxItems: l1Items(opts.L1MaxItems, commentHeadL1Items),
+		L1MaxBytes: commentHeadL1Bytes,
 		Logger:     logger,
 		Metrics:    opts.Metrics,
 	})
