@@ -19,7 +19,6 @@ require (
 	github.com/looklook/looklook/services/identity v0.0.0-00010101000000-000000000000
 	github.com/looklook/looklook/web v0.0.0-00010101000000-000000000000
 	github.com/rs/cors v1.11.1
-	golang.org/x/sync v0.25.0
 )
 
 require (
