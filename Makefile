@@ -88,6 +88,8 @@ lint: $(TOOLS)/buf
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for m in $(MODULES); do (cd $$m && go vet ./...) || exit 1; done
+	@# go.mod and go.sum must be what `go mod tidy` makes of them (it prints the difference).
+	@for m in $(MODULES); do (cd $$m && go mod tidy -diff) || { echo "run 'go mod tidy' in $$m"; exit 1; }; done
 
 .PHONY: test
 test: lint check-generated web-check test-go web-test
