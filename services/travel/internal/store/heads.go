@@ -12,7 +12,7 @@ import (
 // List heads: the two lists read on every page view of the product — the comments under a
 // homestay's detail page and the curated "preferred" list of the home page — are cached by
 // their first entries. Every other list page (a later page, a bigger page, the landlord's lists)
-// runs its keyset query as before. The heads use the same two-tier cache as the rows, so they
+// runs its keyset query. The heads use the same two-tier cache as the rows, so they
 // share its guarantees: one load per instance under a stampede, and a write that commits and
 // then invalidates can never be undone by a reader that raced it.
 const (
