@@ -29,8 +29,8 @@ const (
 	// integers.
 	preferredHead = 101
 	// preferredHeadL1Items is the in-process capacity of the preferred list's cache, which
-	// holds one entry; a little room keeps ristretto's admission from refusing it.
-	preferredHeadL1Items = 16
+	// holds one entry.
+	preferredHeadL1Items = 1
 	// preferredKey is the preferred list's id in its cache, which is keyed by id and holds this
 	// one entry.
 	preferredKey = 1
@@ -100,12 +100,9 @@ func (s *Store) loadPreferredHead(ctx context.Context, _ int64) (*cachev1.Prefer
 	return &cachev1.PreferredEntries{Entries: entries}, nil
 }
 
-// invalidateCommentHeads drops the comment heads of homestays after a committed write; see
-// invalidateHomestays.
+// invalidateCommentHeads drops the comment heads of homestays after a committed write.
 func (s *Store) invalidateCommentHeads(ctx context.Context, homestayIDs ...int64) {
-	if err := s.commentHeads.Invalidate(context.WithoutCancel(ctx), homestayIDs...); err != nil {
-		s.logger.ErrorContext(ctx, "invalidate comment head cache", "homestay_ids", homestayIDs, "error", err)
-	}
+	invalidate(ctx, s.logger, s.commentHeads, commentHeadCacheName, homestayIDs...)
 }
 
 // invalidatePreferredHead drops the head of the preferred list after a committed write that
@@ -113,7 +110,5 @@ func (s *Store) invalidateCommentHeads(ctx context.Context, homestayIDs ...int64
 // homestays only). Shelf changes are rare, so every one invalidates rather than only those of
 // listed homestays.
 func (s *Store) invalidatePreferredHead(ctx context.Context) {
-	if err := s.preferredHeads.Invalidate(context.WithoutCancel(ctx), preferredKey); err != nil {
-		s.logger.ErrorContext(ctx, "invalidate preferred list cache", "error", err)
-	}
+	invalidate(ctx, s.logger, s.preferredHeads, preferredHeadCacheName, preferredKey)
 }

@@ -13,15 +13,6 @@ import (
 	"github.com/looklook/looklook/services/travel/internal/store"
 )
 
-// commentIDs lists the ids of comments.
-func commentIDs(cs []app.Comment) []int64 {
-	out := make([]int64, len(cs))
-	for i, c := range cs {
-		out[i] = c.ID
-	}
-	return out
-}
-
 // TestCommentHeadFollowsWrites reads a homestay's first page of comments from the cached head on
 // two instances sharing the database and Redis: a new comment shows at once on the writer and,
 // within pub/sub latency, on the other; pages served by the head equal the query's pages.

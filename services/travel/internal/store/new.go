@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/redis/go-redis/v9"
+	"google.golang.org/protobuf/proto"
 
 	cachev1 "github.com/looklook/looklook/gen/looklook/travel/cache/v1"
 	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
@@ -37,75 +38,57 @@ const (
 	businessCacheName = "travel:business"
 )
 
-// New returns a store over client with by-id caches for homestays and businesses. The TTLs are
-// the cache's defaults: every write invalidates the rows it changed after commit, so the TTLs
-// only bound how long a lost invalidation could serve an old row (one hour in Redis, a minute in
-// process), and "not found" is kept for 30 seconds.
+// New returns a store over client with by-id caches for homestays and businesses and the list
+// heads' caches. The TTLs are the cache's defaults: every write invalidates the rows it changed
+// after commit, so the TTLs only bound how long a lost invalidation could serve an old row (one
+// hour in Redis, a minute in process), and "not found" is kept for 30 seconds.
 func New(ctx context.Context, client *ent.Client, opts Options) (*Store, error) {
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	homestays, err := cache.New(ctx, cache.Options[*travelv1.Homestay]{
-		Name:       homestayCacheName,
-		New:        func() *travelv1.Homestay { return new(travelv1.Homestay) },
+	s := &Store{client: client, logger: opts.Logger}
+	var err error
+	s.homestays, err = openCache(ctx, s, opts, homestayCacheName,
+		func() *travelv1.Homestay { return new(travelv1.Homestay) }, opts.L1MaxItems, 0)
+	if err == nil {
+		s.businesses, err = openCache(ctx, s, opts, businessCacheName,
+			func() *travelv1.Business { return new(travelv1.Business) }, opts.L1MaxItems, 0)
+	}
+	if err == nil {
+		s.commentHeads, err = openCache(ctx, s, opts, commentHeadCacheName,
+			func() *cachev1.RecentComments { return new(cachev1.RecentComments) },
+			l1Items(opts.L1MaxItems, commentHeadL1Items), commentHeadL1Bytes)
+	}
+	if err == nil {
+		s.preferredHeads, err = openCache(ctx, s, opts, preferredHeadCacheName,
+			func() *cachev1.PreferredEntries { return new(cachev1.PreferredEntries) },
+			l1Items(opts.L1MaxItems, preferredHeadL1Items), 0)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openCache builds one of the store's caches with the settings they share and registers it
+// with s.Close.
+func openCache[V proto.Message](ctx context.Context, s *Store, opts Options, name string, newMsg func() V, l1Items, l1Bytes int64) (*cache.Cache[V], error) {
+	c, err := cache.New(ctx, cache.Options[V]{
+		Name:       name,
+		New:        newMsg,
 		Redis:      opts.Redis,
 		KeyPrefix:  opts.KeyPrefix,
-		L1MaxItems: opts.L1MaxItems,
-		Logger:     logger,
+		L1MaxItems: l1Items,
+		L1MaxBytes: l1Bytes,
+		Logger:     opts.Logger,
 		Metrics:    opts.Metrics,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("homestay cache: %w", err)
+		return nil, fmt.Errorf("cache %s: %w", name, err)
 	}
-	businesses, err := cache.New(ctx, cache.Options[*travelv1.Business]{
-		Name:       businessCacheName,
-		New:        func() *travelv1.Business { return new(travelv1.Business) },
-		Redis:      opts.Redis,
-		KeyPrefix:  opts.KeyPrefix,
-		L1MaxItems: opts.L1MaxItems,
-		Logger:     logger,
-		Metrics:    opts.Metrics,
-	})
-	if err != nil {
-		_ = homestays.Close()
-		return nil, fmt.Errorf("business cache: %w", err)
-	}
-	commentHeads, err := cache.New(ctx, cache.Options[*cachev1.RecentComments]{
-		Name:       commentHeadCacheName,
-		New:        func() *cachev1.RecentComments { return new(cachev1.RecentComments) },
-		Redis:      opts.Redis,
-		KeyPrefix:  opts.KeyPrefix,
-		L1MaxItems: l1Items(opts.L1MaxItems, commentHeadL1Items),
-		L1MaxBytes: commentHeadL1Bytes,
-		Logger:     logger,
-		Metrics:    opts.Metrics,
-	})
-	if err != nil {
-		_ = homestays.Close()
-		_ = businesses.Close()
-		return nil, fmt.Errorf("comment head cache: %w", err)
-	}
-	preferredHeads, err := cache.New(ctx, cache.Options[*cachev1.PreferredEntries]{
-		Name:       preferredHeadCacheName,
-		New:        func() *cachev1.PreferredEntries { return new(cachev1.PreferredEntries) },
-		Redis:      opts.Redis,
-		KeyPrefix:  opts.KeyPrefix,
-		L1MaxItems: l1Items(opts.L1MaxItems, preferredHeadL1Items),
-		Logger:     logger,
-		Metrics:    opts.Metrics,
-	})
-	if err != nil {
-		_ = homestays.Close()
-		_ = businesses.Close()
-		_ = commentHeads.Close()
-		return nil, fmt.Errorf("preferred list cache: %w", err)
-	}
-	return &Store{
-		client: client, logger: logger,
-		homestays: homestays, businesses: businesses,
-		commentHeads: commentHeads, preferredHeads: preferredHeads,
-	}, nil
+	s.closers = append(s.closers, c.Close)
+	return c, nil
 }
 
 // l1Items is the L1 capacity of a list-head cache: the rows' capacity (0: the cache's default)

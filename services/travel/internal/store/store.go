@@ -16,6 +16,8 @@ import (
 	"context"
 	"log/slog"
 
+	"google.golang.org/protobuf/proto"
+
 	cachev1 "github.com/looklook/looklook/gen/looklook/travel/cache/v1"
 	travelv1 "github.com/looklook/looklook/gen/looklook/travel/v1"
 	"github.com/looklook/looklook/platform/cache"
@@ -34,6 +36,8 @@ type Store struct {
 	// the head of the preferred list under preferredKey.
 	commentHeads   *cache.Cache[*cachev1.RecentComments]
 	preferredHeads *cache.Cache[*cachev1.PreferredEntries]
+	// closers close the caches above, in the order New opened them.
+	closers []func() error
 }
 
 var _ app.Store = (*Store)(nil)
@@ -41,10 +45,9 @@ var _ app.Store = (*Store)(nil)
 // Close stops the caches' background work. It does not close the Ent client, which the caller
 // owns.
 func (s *Store) Close() {
-	_ = s.homestays.Close()
-	_ = s.businesses.Close()
-	_ = s.commentHeads.Close()
-	_ = s.preferredHeads.Close()
+	for _, c := range s.closers {
+		_ = c()
+	}
 }
 
 // withTx runs fn in a transaction, committing if it returns nil and rolling back if it returns an
@@ -54,22 +57,24 @@ func (s *Store) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
 	return database.WithTx(ctx, s.client.Tx, fn)
 }
 
-// invalidateHomestays drops homestays from the cache after a committed write. It runs on a
-// context detached from the request's cancellation: the write is done, and a client that hung
-// up must not leave the old row cached. The cache retries Redis failures itself; an error here
-// only means the detached context ended, and is logged.
-func (s *Store) invalidateHomestays(ctx context.Context, ids ...int64) {
-	if err := s.homestays.Invalidate(context.WithoutCancel(ctx), ids...); err != nil {
-		s.logger.ErrorContext(ctx, "invalidate homestay cache", "ids", ids, "error", err)
+// invalidate drops ids from c after a committed write. It runs on a context detached from the
+// request's cancellation: the write is done, and a client that hung up must not leave the old
+// value cached. The cache retries Redis failures itself; an error here only means the detached
+// context ended, and is logged.
+func invalidate[V proto.Message](ctx context.Context, logger *slog.Logger, c *cache.Cache[V], what string, ids ...int64) {
+	if err := c.Invalidate(context.WithoutCancel(ctx), ids...); err != nil {
+		logger.ErrorContext(ctx, "invalidate cache", "cache", what, "ids", ids, "error", err)
 	}
 }
 
-// invalidateBusinesses drops businesses from the cache after a committed write; see
-// invalidateHomestays.
+// invalidateHomestays drops homestays from the cache after a committed write.
+func (s *Store) invalidateHomestays(ctx context.Context, ids ...int64) {
+	invalidate(ctx, s.logger, s.homestays, homestayCacheName, ids...)
+}
+
+// invalidateBusinesses drops businesses from the cache after a committed write.
 func (s *Store) invalidateBusinesses(ctx context.Context, ids ...int64) {
-	if err := s.businesses.Invalidate(context.WithoutCancel(ctx), ids...); err != nil {
-		s.logger.ErrorContext(ctx, "invalidate business cache", "ids", ids, "error", err)
-	}
+	invalidate(ctx, s.logger, s.businesses, businessCacheName, ids...)
 }
 
 // Invalidate drops homestays (with their comment heads), businesses and the preferred list's

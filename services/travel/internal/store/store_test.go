@@ -453,20 +453,23 @@ func mustBusinessID(t *testing.T, st *store.Store, owner int64) int64 {
 	return id
 }
 
-func dataIDs(as []app.Activity) []int64 {
-	out := make([]int64, len(as))
-	for i, a := range as {
-		out[i] = a.DataID
+// idsOf lists the id that id picks from each of xs.
+func idsOf[T any](xs []T, id func(T) int64) []int64 {
+	out := make([]int64, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
 	}
 	return out
 }
 
-func rankIDs(ks []app.RankKey) []int64 {
-	out := make([]int64, len(ks))
-	for i, k := range ks {
-		out[i] = k.ID
-	}
-	return out
+func dataIDs(as []app.Activity) []int64 {
+	return idsOf(as, func(a app.Activity) int64 { return a.DataID })
+}
+
+func rankIDs(ks []app.RankKey) []int64 { return idsOf(ks, func(k app.RankKey) int64 { return k.ID }) }
+
+func commentIDs(cs []app.Comment) []int64 {
+	return idsOf(cs, func(c app.Comment) int64 { return c.ID })
 }
 
 // TestCacheReadYourWrites reads through a Redis-backed cache, writes, and reads again: the
