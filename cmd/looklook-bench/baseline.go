@@ -3,17 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -91,48 +87,28 @@ func pgbenchBaseline(ctx context.Context, serverURL, runID string, scale int, se
 		b.Skipped = "pgbench not installed (Debian package postgresql-contrib)"
 		return b
 	}
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		b.Skipped = err.Error()
-		return b
-	}
-	name := "bench_" + runID + "_pgbench"
-	admin, err := sql.Open("postgres", serverURL)
-	if err != nil {
-		b.Skipped = err.Error()
-		return b
-	}
-	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)); err != nil {
-		b.Skipped = "create database: " + err.Error()
-		return b
-	}
-	defer admin.ExecContext(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)")
-
-	env := os.Environ()
-	if u.Hostname() != "" {
-		env = append(env, "PGHOST="+u.Hostname())
-	}
-	if u.Port() != "" {
-		env = append(env, "PGPORT="+u.Port())
-	}
-	if u.User != nil {
-		env = append(env, "PGUSER="+u.User.Username())
-		if p, ok := u.User.Password(); ok {
-			env = append(env, "PGPASSWORD="+p)
+	dbs, err := scratchDatabases(ctx, serverURL, runID, "pgbench")
+	defer func() {
+		if err := dropDatabases(serverURL, dbs); err != nil && b.Skipped == "" {
+			b.Skipped = "drop database: " + err.Error()
 		}
+	}()
+	if err != nil {
+		b.Skipped = err.Error()
+		return b
 	}
+	name, dbURL := "bench_"+runID+"_pgbench", dbs["pgbench"]
+	// pgbench takes a connection URI where a database name goes; the command shown in the
+	// report names the database only, so it never carries a password.
 	runPG := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Env = env
-		return cmd.CombinedOutput()
+		return exec.CommandContext(ctx, bin, append(args, dbURL)...).CombinedOutput()
 	}
-	if out, err := runPG("-i", "-q", "-s", strconv.Itoa(scale), name); err != nil {
+	if out, err := runPG("-i", "-q", "-s", strconv.Itoa(scale)); err != nil {
 		b.Skipped = fmt.Sprintf("pgbench -i failed: %v: %s", err, lastLines(out, 5))
 		return b
 	}
-	args := []string{"-S", "-M", "prepared", "-c", "8", "-j", "2", "-T", strconv.Itoa(seconds), name}
-	b.Command = fmt.Sprintf("pgbench -i -s %d %s && pgbench %s", scale, name, strings.Join(args, " "))
+	args := []string{"-S", "-M", "prepared", "-c", "8", "-j", "2", "-T", strconv.Itoa(seconds)}
+	b.Command = fmt.Sprintf("pgbench -i -s %d %s && pgbench %s %s", scale, name, strings.Join(args, " "), name)
 	out, err := runPG(args...)
 	if err != nil {
 		b.Skipped = fmt.Sprintf("pgbench failed: %v: %s", err, lastLines(out, 5))

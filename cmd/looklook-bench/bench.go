@@ -17,7 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/looklook/looklook/platform/config"
 	"github.com/looklook/looklook/platform/rpcclient"
+	"github.com/looklook/looklook/platform/telemetry"
 )
 
 // options are the command-line flags.
@@ -47,7 +49,6 @@ type options struct {
 	pgbenchScale   int
 	pgbenchSeconds int
 	baselines      bool
-	profileDir     string
 	profile        bool
 	keep           bool
 	logLevel       slog.Level
@@ -61,8 +62,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	var o options
 	var scenarios, level string
-	fs.StringVar(&o.postgresURL, "postgres", envOr("LOOKLOOK_BENCH_POSTGRES_URL", "postgres://postgres@localhost:5432/postgres?sslmode=disable"), "PostgreSQL server; scratch databases bench_<run>_* are created on it and dropped at the end")
-	fs.StringVar(&o.redisURL, "redis", envOr("LOOKLOOK_BENCH_REDIS_URL", "redis://localhost:6379/0"), "Redis server; keys live under bench:<run>: and are deleted at the end (never FLUSH)")
+	env := config.FromOS()
+	fs.StringVar(&o.postgresURL, "postgres", env.String("LOOKLOOK_BENCH_POSTGRES_URL", "postgres://postgres@localhost:5432/postgres?sslmode=disable"), "PostgreSQL server; scratch databases bench_<run>_* are created on it and dropped at the end")
+	fs.StringVar(&o.redisURL, "redis", env.String("LOOKLOOK_BENCH_REDIS_URL", "redis://localhost:6379/0"), "Redis server; keys live under bench:<run>: and are deleted at the end (never FLUSH)")
 	fs.StringVar(&o.repo, "repo", "", "repository root, to build travel-gen and the launcher (default: the go.work above the current directory)")
 	fs.StringVar(&o.outDir, "out", "", "directory for the built programs, the deployment's log and profiles (default: a temporary directory, removed at the end unless -profile or -keep)")
 	fs.StringVar(&o.jsonPath, "json", "", "also write the JSON report to this file (it is always printed after the table)")
@@ -99,19 +101,34 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if o.quick {
 		// Every figure is still produced, from short runs on a small catalogue.
-		quick := map[string]func(){
-			"homestays": func() { o.homestays = 3000 }, "comments": func() { o.comments = 20000 },
-			"duration": func() { o.duration = 1500 * time.Millisecond }, "warmup": func() { o.warmup = 300 * time.Millisecond },
-			"hot": func() { o.hotSet = 200 }, "stampedes": func() { o.stampedeRounds = 2 }, "updates": func() { o.invalidations = 20 },
-			"zipf-duration": func() { o.zipfDuration = 1500 * time.Millisecond }, "zipf-rate": func() { o.zipfRate = 1000 },
-			"rss-homestays": func() { o.rssHomestays = 3000 }, "redis-requests": func() { o.redisRequests = 20000 },
-			"pgbench-scale": func() { o.pgbenchScale = 1 }, "pgbench-seconds": func() { o.pgbenchSeconds = 2 },
+		quick := map[string]string{
+			"homestays": "3000", "comments": "20000", "duration": "1.5s", "warmup": "300ms",
+			"hot": "200", "stampedes": "2", "updates": "20", "zipf-duration": "1.5s", "zipf-rate": "1000",
+			"rss-homestays": "3000", "redis-requests": "20000", "pgbench-scale": "1", "pgbench-seconds": "2",
 		}
-		for name, f := range quick {
+		for name, v := range quick {
 			if !set[name] {
-				f()
+				if err := fs.Set(name, v); err != nil {
+					return o, err
+				}
 			}
 		}
+	}
+	for name, v := range map[string]int{
+		"homestays": o.homestays, "concurrency": o.concurrency, "hot": o.hotSet, "stampedes": o.stampedeRounds,
+		"updates": o.invalidations, "rss-homestays": o.rssHomestays, "redis-requests": o.redisRequests,
+		"pgbench-scale": o.pgbenchScale, "pgbench-seconds": o.pgbenchSeconds,
+	} {
+		if v < 1 {
+			err := fmt.Errorf("-%s must be at least 1", name)
+			fmt.Fprintln(stderr, err)
+			return o, err
+		}
+	}
+	if o.duration <= 0 || o.warmup < 0 || o.zipfDuration <= 0 || o.zipfRate <= 0 || o.comments < 0 || o.s4Rate < 0 {
+		err := errors.New("-duration, -zipf-duration and -zipf-rate must be positive; -warmup, -comments and -s4-rate not negative")
+		fmt.Fprintln(stderr, err)
+		return o, err
 	}
 	o.scenarios = map[string]bool{}
 	for _, s := range strings.Split(scenarios, ",") {
@@ -137,13 +154,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	return o, nil
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 // report is the whole run, as printed in JSON.
@@ -207,9 +217,6 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 	} else if err := os.MkdirAll(o.outDir, 0o755); err != nil {
 		return err
 	}
-	if o.profile {
-		o.profileDir = o.outDir
-	}
 	id := make([]byte, 4)
 	_, _ = rand.Read(id)
 	runID := hex.EncodeToString(id)
@@ -226,7 +233,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 		return err
 	}
 	defer logFile.Close()
-	logger := slog.New(slog.NewJSONHandler(logFile, &slog.HandlerOptions{Level: o.logLevel}))
+	logger := telemetry.NewLogger(logFile, o.logLevel)
 
 	logf("building travel-gen and the launcher")
 	travelGen, launcher, err := buildTools(ctx, o.repo, o.outDir)
@@ -283,7 +290,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 			"generator": "services/travel/cmd/travel-gen", "generate_seconds": round(took.Seconds(), 1)}
 		logf("generated in %s: %d homestays, %d on shelf", took.Round(time.Second), cat.homestays, len(cat.onShelf))
 
-		d := newDeployment(deployOptions{postgresURL: o.postgresURL, redisURL: o.redisURL, runID: runID,
+		d := newDeployment(deployOptions{redisURL: o.redisURL, prefix: prefix,
 			dataDir: o.outDir, zipfL1Items: o.zipfL1Items, logger: logger}, dbs)
 		defer func() {
 			if err := d.close(); err != nil {
@@ -297,13 +304,20 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) (err error) {
 		// transport would by default, and Connect servers compress every answer a client
 		// accepts compressed): gRPC clients and redis-benchmark do not compress either.
 		hc := rpcclient.NewHTTPClient()
-		hc.Transport.(*http.Transport).DisableCompression = true
+		tr, ok := hc.Transport.(*http.Transport)
+		if !ok {
+			return fmt.Errorf("rpcclient's transport is a %T, not an *http.Transport", hc.Transport)
+		}
+		tr.DisableCompression = true
 		hc.Timeout = 10 * time.Second
 		b := &bench{opts: o, d: d, cat: cat, baselines: rep.Baselines, results: map[string]*scenarioResult{}, log: logf,
 			load: &loader{client: hc, warmup: o.warmup}}
 		stride := max(1, len(cat.onShelf)/o.hotSet)
 		for i := 0; i < len(cat.onShelf) && len(b.hot) < o.hotSet; i += stride {
 			b.hot = append(b.hot, cat.onShelf[i])
+		}
+		if len(b.hot) == 0 {
+			return errors.New("the data set has no on-shelf homestay to read")
 		}
 		scenarios := []struct {
 			id, title string

@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	_ "github.com/lib/pq"
+
+	"github.com/looklook/looklook/platform/cache"
 )
 
 // TestQuickPlumbing runs every scenario, the baselines and the RSS measurement for a moment on a
@@ -74,10 +79,55 @@ func TestQuickPlumbing(t *testing.T) {
 			t.Errorf("baseline %s measured nothing", name)
 		}
 	}
-	for _, want := range []string{"scenario", "S0", "S6", "RSS", "×Redis GET"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("the table lacks %q:\n%s", want, stdout.String())
+	// The table is what precedes the JSON; its rows start with the scenario and the run.
+	table, _, _ := strings.Cut(stdout.String(), "\n{")
+	rows := map[string]bool{}
+	for _, line := range strings.Split(table, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 {
+			rows[f[0]+" "+f[1]] = true
 		}
+	}
+	for _, want := range []string{"scenario run", "S0 saturation", "S6 measured", "RSS all-in-one", "redis-benchmark GET"} {
+		if !rows[want] {
+			t.Errorf("the table lacks a row %q:\n%s", want, table)
+		}
+	}
+	if !strings.Contains(table, "×Redis GET") {
+		t.Errorf("the table lacks the ×Redis GET column:\n%s", table)
+	}
+
+	// Nothing of the run is left on the shared servers.
+	runID, _ := rep.Config["run_id"].(string)
+	if runID == "" {
+		t.Fatalf("the report names no run id: %v", rep.Config)
+	}
+	admin, err := sql.Open("postgres", opts.postgresURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var left int
+	if err := admin.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE datname LIKE $1", "bench_"+runID+"_%").Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d scratch databases of run %s are left", left, runID)
+	}
+	rdb, err := cache.NewRedisClient(opts.redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	var keys []string
+	iter := rdb.Scan(ctx, 0, "bench:"+runID+":*", 1000).Iterator()
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 0 {
+		t.Errorf("Redis keys of run %s are left: %v", runID, keys)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "cpu-S1.pprof")); err != nil {
 		t.Errorf("no CPU profile of S1: %v", err)
@@ -95,6 +145,9 @@ func TestFlags(t *testing.T) {
 		{args: []string{"-scenarios", "S9"}, wantErr: true},
 		{args: []string{"-zipf-s", "1"}, wantErr: true},
 		{args: []string{"-log-level", "loud"}, wantErr: true},
+		{args: []string{"-hot", "0"}, wantErr: true},
+		{args: []string{"-updates", "-1"}, wantErr: true},
+		{args: []string{"-duration", "0s"}, wantErr: true},
 	} {
 		_, err := parseFlags(tc.args, &bytes.Buffer{})
 		if (err != nil) != tc.wantErr {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"connectrpc.com/grpchealth"
@@ -63,9 +64,8 @@ type group struct {
 
 // deployOptions describe the scratch resources of one run.
 type deployOptions struct {
-	postgresURL string // a server URL; scratch databases are created beside its database
 	redisURL    string
-	runID       string
+	prefix      string // every Redis key and channel of the run starts with it
 	dataDir     string
 	zipfL1Items int64 // travel "zipf"'s L1 capacity
 	logger      *slog.Logger
@@ -107,10 +107,12 @@ func dropDatabases(serverURL string, dbs map[string]string) error {
 	for _, u := range dbs {
 		pu, err := url.Parse(u)
 		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		name := pu.Path[1:]
-		if len(name) < 6 || name[:6] != "bench_" {
+		name := strings.TrimPrefix(pu.Path, "/")
+		if !strings.HasPrefix(name, "bench_") {
+			errs = append(errs, fmt.Errorf("refusing to drop %q: not a bench database", name))
 			continue
 		}
 		if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)"); err != nil {
@@ -151,7 +153,7 @@ func deleteKeys(redisURL, prefix string) error {
 
 func newDeployment(o deployOptions, dbs map[string]string) *deployment {
 	return &deployment{
-		o: o, dbs: dbs, prefix: "bench:" + o.runID + ":", usercntr: map[string]string{}, bff: map[string]string{},
+		o: o, dbs: dbs, prefix: o.prefix, usercntr: map[string]string{}, bff: map[string]string{},
 		travel: map[string]string{}, metrics: map[string]*prometheus.Registry{}, hc: rpcclient.NewHTTPClient(),
 		echoReply: &echoReply{}, groups: map[string]*group{},
 	}
@@ -187,51 +189,66 @@ func (d *deployment) vars(service string) map[string]string {
 	}
 }
 
-func (d *deployment) startUsercenter(ctx context.Context, g *group, inst string, vars map[string]string) error {
+// launch gives a program a loopback listener, records its URL in g and runs it in g.
+func (g *group) launch(name string, run func(ln net.Listener) error) (string, error) {
 	ln, u, err := listen()
 	if err != nil {
+		return "", err
+	}
+	g.urls = append(g.urls, u)
+	g.start(name, func() error { return run(ln) })
+	return u, nil
+}
+
+func (d *deployment) startIdentity(ctx context.Context, g *group) error {
+	vars := d.vars("identity")
+	vars["LOOKLOOK_SIGNING_KEY_FILE"] = filepath.Join(d.o.dataDir, "identity-signing.key")
+	env := config.FromMap(vars)
+	cfg := identity.ConfigFromEnv(env)
+	if err := env.Err(); err != nil {
 		return err
 	}
+	u, err := g.launch("identity", func(ln net.Listener) error {
+		cfg.Listener = ln
+		return identity.Run(ctx, cfg, d.o.logger.With("service", "identity"))
+	})
+	d.identity = u
+	return err
+}
+
+func (d *deployment) startUsercenter(ctx context.Context, g *group, inst string, vars map[string]string) error {
 	env := config.FromMap(vars)
 	cfg := usercenter.ConfigFromEnv(env)
 	if err := env.Err(); err != nil {
 		return err
 	}
-	cfg.Listener = ln
 	cfg.CacheMetrics = cache.NewMetrics(nil)
-	d.usercntr[inst] = u
-	g.urls = append(g.urls, u)
-	g.start("usercenter "+inst, func() error {
+	u, err := g.launch("usercenter "+inst, func(ln net.Listener) error {
+		cfg.Listener = ln
 		return usercenter.Run(ctx, cfg, d.o.logger.With("service", "usercenter", "instance", inst))
 	})
-	return nil
+	d.usercntr[inst] = u
+	return err
 }
 
 func (d *deployment) startTravel(ctx context.Context, g *group, inst string, vars map[string]string) error {
-	ln, u, err := listen()
-	if err != nil {
-		return err
-	}
 	env := config.FromMap(vars)
 	cfg := travel.ConfigFromEnv(env)
 	if err := env.Err(); err != nil {
 		return err
 	}
 	reg := prometheus.NewRegistry()
-	cfg.Listener = ln
 	cfg.CacheMetrics = cache.NewMetrics(reg)
 	d.metrics[inst] = reg
+	u, err := g.launch("travel "+inst, func(ln net.Listener) error {
+		cfg.Listener = ln
+		return travel.Run(ctx, cfg, d.o.logger.With("service", "travel", "instance", inst))
+	})
 	d.travel[inst] = u
-	g.urls = append(g.urls, u)
-	g.start("travel "+inst, func() error { return travel.Run(ctx, cfg, d.o.logger.With("service", "travel", "instance", inst)) })
-	return nil
+	return err
 }
 
 func (d *deployment) startBFF(ctx context.Context, g *group, inst, usercenterURL, travelURL string) error {
-	ln, u, err := listen()
-	if err != nil {
-		return err
-	}
 	env := config.FromMap(map[string]string{
 		"LOOKLOOK_IDENTITY_URL": d.identity, "LOOKLOOK_USERCENTER_URL": usercenterURL, "LOOKLOOK_TRAVEL_URL": travelURL,
 		"LOOKLOOK_WEB_APP": "false",
@@ -240,11 +257,12 @@ func (d *deployment) startBFF(ctx context.Context, g *group, inst, usercenterURL
 	if err := env.Err(); err != nil {
 		return err
 	}
-	cfg.Listener = ln
+	u, err := g.launch("bff "+inst, func(ln net.Listener) error {
+		cfg.Listener = ln
+		return bff.Run(ctx, cfg, d.o.logger.With("service", "bff", "instance", inst))
+	})
 	d.bff[inst] = u
-	g.urls = append(g.urls, u)
-	g.start("bff "+inst, func() error { return bff.Run(ctx, cfg, d.o.logger.With("service", "bff", "instance", inst)) })
-	return nil
+	return err
 }
 
 // up starts a group ("base", "b", "nol1" or "zipf") and waits until its programs serve.
@@ -258,21 +276,9 @@ func (d *deployment) up(ctx context.Context, name string) error {
 	err := func() error {
 		switch name {
 		case "base":
-			ln, u, err := listen()
-			if err != nil {
+			if err := d.startIdentity(gctx, g); err != nil {
 				return err
 			}
-			vars := d.vars("identity")
-			vars["LOOKLOOK_SIGNING_KEY_FILE"] = filepath.Join(d.o.dataDir, "identity-signing.key")
-			env := config.FromMap(vars)
-			cfg := identity.ConfigFromEnv(env)
-			if err := env.Err(); err != nil {
-				return err
-			}
-			cfg.Listener = ln
-			d.identity = u
-			g.urls = append(g.urls, u)
-			g.start("identity", func() error { return identity.Run(gctx, cfg, d.o.logger.With("service", "identity")) })
 			if err := d.startUsercenter(gctx, g, "a", d.vars("usercenter")); err != nil {
 				return err
 			}
@@ -282,13 +288,13 @@ func (d *deployment) up(ctx context.Context, name string) error {
 			if err := d.startBFF(gctx, g, "a", d.usercntr["a"], d.travel["a"]); err != nil {
 				return err
 			}
-			eln, eu, err := listen()
+			u, err := g.launch("echo", func(ln net.Listener) error {
+				return runEcho(gctx, ln, d.echoReply, d.o.logger.With("service", "echo"))
+			})
+			d.echo = u
 			if err != nil {
 				return err
 			}
-			d.echo = eu
-			g.urls = append(g.urls, eu)
-			g.start("echo", func() error { return runEcho(gctx, eln, d.echoReply, d.o.logger.With("service", "echo")) })
 		case "b":
 			if err := d.startTravel(gctx, g, "b", d.vars("travel")); err != nil {
 				return err
@@ -308,7 +314,7 @@ func (d *deployment) up(ctx context.Context, name string) error {
 			return d.startBFF(gctx, g, "nol1", d.usercntr["nol1"], d.travel["nol1"])
 		case "zipf":
 			tv := d.vars("travel")
-			tv["LOOKLOOK_CACHE_L1_ITEMS"] = strconv.FormatInt(max(1, d.o.zipfL1Items), 10)
+			tv["LOOKLOOK_CACHE_L1_ITEMS"] = strconv.FormatInt(d.o.zipfL1Items, 10)
 			tv["LOOKLOOK_REDIS_KEY_PREFIX"] = d.prefix + "zipf:"
 			return d.startTravel(gctx, g, "zipf", tv)
 		default:
@@ -317,15 +323,13 @@ func (d *deployment) up(ctx context.Context, name string) error {
 		return nil
 	}()
 	if err != nil {
-		d.down(name)
-		return err
+		return errors.Join(err, d.down(name))
 	}
 	waitCtx, cancelWait := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancelWait()
 	for _, u := range g.urls {
-		if err := waitHealthy(waitCtx, d.hc, u, g.done); err != nil {
-			d.down(name)
-			return fmt.Errorf("%s not serving: %w", u, err)
+		if err := g.waitHealthy(waitCtx, d.hc, u); err != nil {
+			return errors.Join(fmt.Errorf("%s not serving: %w", u, err), d.down(name))
 		}
 	}
 	return nil
@@ -363,8 +367,9 @@ func (d *deployment) close() error {
 	return errors.Join(errs...)
 }
 
-// waitHealthy polls u's gRPC health check until it reports SERVING.
-func waitHealthy(ctx context.Context, hc *http.Client, u string, done <-chan error) error {
+// waitHealthy polls u's gRPC health check until it reports SERVING. A program of g that exits
+// meanwhile fails the wait; its exit is consumed here, so down waits only for the others.
+func (g *group) waitHealthy(ctx context.Context, hc *http.Client, u string) error {
 	client := grpchealth.NewClient(hc, u)
 	for {
 		res, err := client.Check(ctx, &grpchealth.CheckRequest{})
@@ -374,18 +379,20 @@ func waitHealthy(ctx context.Context, hc *http.Client, u string, done <-chan err
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w (last: %v)", ctx.Err(), err)
-		case err := <-done:
+		case err := <-g.done:
+			g.nRunning--
 			return fmt.Errorf("a program stopped: %v", err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
 
-// cacheStats reads travel instance inst's counters for one cache ("travel:homestay").
+// cacheCounters are a cache's counters, as cacheStats reads them.
 type cacheCounters struct {
 	L1Hits, L1Misses, L2Hits, L2Misses, Loads, Collapsed, Invalidations, RedisErrors float64
 }
 
+// cacheStats reads travel instance inst's counters for one cache ("travel:homestay").
 func (d *deployment) cacheStats(inst, cacheName string) (cacheCounters, error) {
 	var c cacheCounters
 	families, err := d.metrics[inst].Gather()

@@ -53,7 +53,7 @@ func printTable(w io.Writer, rep *report) {
 	}
 	tw.Flush()
 
-	fmt.Fprintln(w, "\nCPU cores kept busy during the saturation runs (2 = the whole machine):")
+	fmt.Fprintf(w, "\nCPU cores kept busy during the saturation runs (%d = the whole machine):\n", rep.Machine.CPUs)
 	for _, s := range rep.Scenarios {
 		if s.Saturation == nil || len(s.Saturation.Cores) == 0 {
 			continue

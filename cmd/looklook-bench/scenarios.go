@@ -65,25 +65,30 @@ func (b *bench) travelClient(inst string) travelv1connect.TravelServiceClient {
 
 // profiled runs f with a CPU profile written to <out>/cpu-<name>.pprof when profiling is on.
 // The profile covers the whole process: the deployment and the load generator.
-func (b *bench) profiled(name string, f func()) {
-	if b.opts.profileDir == "" {
+func (b *bench) profiled(name string, f func()) error {
+	if !b.opts.profile {
 		f()
-		return
+		return nil
 	}
-	file, err := os.Create(filepath.Join(b.opts.profileDir, "cpu-"+name+".pprof"))
-	if err == nil && pprof.StartCPUProfile(file) == nil {
-		defer func() {
-			pprof.StopCPUProfile()
-			_ = file.Close()
-		}()
+	file, err := os.Create(filepath.Join(b.opts.outDir, "cpu-"+name+".pprof"))
+	if err != nil {
+		return err
+	}
+	if err := pprof.StartCPUProfile(file); err != nil {
+		_ = file.Close()
+		return err
 	}
 	f()
+	pprof.StopCPUProfile()
+	return file.Close()
 }
 
 // saturationPair measures saturated throughput, then latency at half of it.
-func (b *bench) saturationPair(ctx context.Context, s *scenarioResult, t target) {
+func (b *bench) saturationPair(ctx context.Context, s *scenarioResult, t target) error {
 	var sat runResult
-	b.profiled(s.ID, func() { sat = b.load.saturate(ctx, t, b.opts.concurrency, b.opts.duration) })
+	if err := b.profiled(s.ID, func() { sat = b.load.saturate(ctx, t, b.opts.concurrency, b.opts.duration) }); err != nil {
+		return fmt.Errorf("CPU profile: %w", err)
+	}
 	s.Saturation = &sat
 	b.log("%s saturation: %.0f rps, p99 %.2f ms, %d errors", s.ID, sat.Throughput, sat.P99, sat.Errors)
 	if sat.Throughput > 0 {
@@ -92,6 +97,7 @@ func (b *bench) saturationPair(ctx context.Context, s *scenarioResult, t target)
 		b.log("%s at %.0f rps: p50 %.2f ms, p99 %.2f ms, %d errors", s.ID, half.Rate, half.P50, half.P99, half.Errors)
 	}
 	b.ratios(s)
+	return nil
 }
 
 // ratios relates a scenario's saturated throughput to the baselines and to S0.
@@ -146,7 +152,9 @@ func (b *bench) s0(ctx context.Context, s *scenarioResult) error {
 	if err != nil {
 		return err
 	}
-	b.saturationPair(ctx, s, t)
+	if err := b.saturationPair(ctx, s, t); err != nil {
+		return err
+	}
 	s.Notes = append(s.Notes, "a canned GetHomestay response of the same size as S1's, through platform/server with the standard handler options")
 	return nil
 }
@@ -160,7 +168,9 @@ func (b *bench) s1(ctx context.Context, s *scenarioResult, inst string) error {
 	if err != nil {
 		return err
 	}
-	b.saturationPair(ctx, s, t)
+	if err := b.saturationPair(ctx, s, t); err != nil {
+		return err
+	}
 	s.Notes = append(s.Notes, fmt.Sprintf("cycles through %d cached on-shelf homestays", len(b.hot)))
 	sat, half := s.Saturation, s.HalfRate
 	if inst == "a" {
@@ -194,6 +204,9 @@ func (b *bench) s2(ctx context.Context, s *scenarioResult) error {
 		if id := b.cat.onShelf[i]; !slices.Contains(b.hot, id) {
 			cold = append(cold, id)
 		}
+	}
+	if len(cold) == 0 {
+		return errors.New("no cold homestay: the hot set covers every on-shelf homestay (lower -hot or generate more)")
 	}
 	s.Figures = map[string]float64{"concurrent_requests": concurrent, "rounds": float64(len(cold))}
 	instances := []string{"a", "b"}
@@ -277,7 +290,9 @@ func (b *bench) s3(ctx context.Context, s *scenarioResult) error {
 	if err != nil {
 		return err
 	}
-	b.saturationPair(ctx, s, t)
+	if err := b.saturationPair(ctx, s, t); err != nil {
+		return err
+	}
 	sat, half := s.Saturation, s.HalfRate
 	if r := b.baselines["redis"]; r.Throughput > 0 {
 		s.addGoal("saturated throughput vs Redis GET", "≥ 10%", pct(sat.Throughput/r.Throughput), sat.Throughput >= 0.1*r.Throughput)
@@ -350,7 +365,10 @@ func (b *bench) s5(ctx context.Context, s *scenarioResult) error {
 				cur = res.Msg.GetHomestay()
 			}
 		}
-		fields := proto.Clone(cur.GetFields()).(*travelv1.HomestayFields)
+		fields, ok := proto.Clone(cur.GetFields()).(*travelv1.HomestayFields)
+		if !ok || fields == nil {
+			return fmt.Errorf("homestay %d came without fields", id)
+		}
 		fields.Subtitle = fmt.Sprintf("bench update %d", i)
 		res, err := a.UpdateHomestay(ctx, connect.NewRequest(&travelv1.UpdateHomestayRequest{
 			Id: id, LandlordUserId: cur.GetLandlordUserId(), Version: cur.GetVersion(), Fields: fields,
@@ -369,15 +387,17 @@ func (b *bench) s5(ctx context.Context, s *scenarioResult) error {
 			go func() {
 				defer wg.Done()
 				deadline := acked.Add(5 * time.Second)
-				for time.Now().Before(deadline) {
+				var lastErr error
+				for time.Now().Before(deadline) && ctx.Err() == nil {
 					r, err := c.GetHomestay(ctx, connect.NewRequest(&travelv1.GetHomestayRequest{Id: id}))
 					if err == nil && r.Msg.GetHomestay().GetVersion() >= want {
 						took[j] = time.Since(acked)
 						return
 					}
+					lastErr = err
 				}
 				mu.Lock()
-				pollErr = errors.New("an instance served the old row for 5 seconds")
+				pollErr = fmt.Errorf("travel instance %d did not serve version %d within 5 seconds (last error: %v, context: %v)", j, want, lastErr, ctx.Err())
 				mu.Unlock()
 			}()
 		}
