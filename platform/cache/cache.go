@@ -512,7 +512,7 @@ func (c *Cache[V]) fetch(parent context.Context, id int64, load func(ctx context
 			e, err := c.decode(val, epoch)
 			if err == nil {
 				c.stats.l2Hits.Add(1)
-				c.l1Fill(id, e, gen)
+				c.l1Fill(id, e, gen, true)
 				return e, nil
 			}
 			c.log.Warn("cache: undecodable L2 value; loading instead", "id", id, "err", err)
@@ -539,8 +539,10 @@ func (c *Cache[V]) fetch(parent context.Context, id int64, load func(ctx context
 		e = &entry[V]{msg: msg, found: true, epoch: epoch}
 	}
 
+	inL2 := false
 	if haveToken {
 		stored, err := c.l2Fill(ctx, id, e, token)
+		inL2 = err == nil
 		if err != nil {
 			c.redisError("fill", err)
 		} else if !stored {
@@ -551,7 +553,7 @@ func (c *Cache[V]) fetch(parent context.Context, id int64, load func(ctx context
 			return e, nil
 		}
 	}
-	c.l1Fill(id, e, gen)
+	c.l1Fill(id, e, gen, inL2)
 	return e, nil
 }
 
@@ -625,7 +627,7 @@ func (c *Cache[V]) GetMany(ctx context.Context, ids []int64, load func(ctx conte
 					e, err := c.decode(*vals[i], epoch)
 					if err == nil {
 						c.stats.l2Hits.Add(1)
-						c.l1Fill(id, e, gens[i])
+						c.l1Fill(id, e, gens[i], true)
 						if e.found {
 							out[id] = e.msg
 						}
@@ -664,6 +666,7 @@ func (c *Cache[V]) GetMany(ctx context.Context, ids []int64, load func(ctx conte
 	for i := range stored {
 		stored[i] = true
 	}
+	inL2 := false
 	if tokens != nil {
 		ok, err := c.l2FillMany(ctx, missing, entries, tokens)
 		switch {
@@ -673,12 +676,12 @@ func (c *Cache[V]) GetMany(ctx context.Context, ids []int64, load func(ctx conte
 		case err != nil:
 			c.redisError("fill", err)
 		default:
-			stored = ok
+			stored, inL2 = ok, true
 		}
 	}
 	for i, id := range missing {
 		if stored[i] {
-			c.l1Fill(id, entries[i], gens[i])
+			c.l1Fill(id, entries[i], gens[i], inL2)
 		} else {
 			c.stats.staleSkipped.Add(1)
 		}

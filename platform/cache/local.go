@@ -40,12 +40,17 @@ func (c *Cache[V]) l1Get(id int64) (*entry[V], bool) {
 // l1Fill stores e unless id's shard generation moved since gen was read (an invalidation
 // raced the load), the epoch moved since e was made (L1 was purged), or the cache is closed.
 // ristretto may still drop the Set; that only costs a later miss.
-func (c *Cache[V]) l1Fill(id int64, e *entry[V], gen uint64) {
+//
+// inL2 tells whether e came from Redis or was stored there. A value Redis did not take (a
+// failed read or fill: Redis down, or a pooled connection that died with a restarted server)
+// lives only DegradedL1TTL, as while unsubscribed, so the next read soon tries Redis again and
+// fills it; at the full L1TTL a hot row would stay out of Redis for a minute after it returned.
+func (c *Cache[V]) l1Fill(id int64, e *entry[V], gen uint64, inL2 bool) {
 	if c.rc == nil {
 		return
 	}
 	ttl := c.l1TTL
-	if !c.subscribed.Load() {
+	if !c.subscribed.Load() || (c.rdb != nil && !inL2) {
 		if c.degradedTTL < 0 {
 			return
 		}

@@ -3,8 +3,11 @@ package cache
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/looklook/looklook/platform/testenv"
 )
@@ -261,5 +264,56 @@ func TestQuietSubscriptionStaysUp(t *testing.T) {
 	after := a.Stats()
 	if !after.Subscribed || after.Subscriptions != before.Subscriptions || after.L1Purges != before.L1Purges {
 		t.Fatalf("a quiet channel disturbed the subscription: before %+v, after %+v", before, after)
+	}
+}
+
+// failingReads makes the client's reads fail while on is set, as a connection pool still
+// refusing to dial does for a moment after Redis returns, while the subscription (its own
+// connection) is already back.
+type failingReads struct{ on atomic.Bool }
+
+func (f *failingReads) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (f *failingReads) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if f.on.Load() && (cmd.Name() == "mget" || cmd.Name() == "get") {
+			return errors.New("injected: dial tcp: connection refused")
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (f *failingReads) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// TestValueRedisMissedIsRetriedSoon reads a row while Redis reads fail but the subscription is
+// up: the row is served and kept in L1 only DegradedL1TTL, so the next read after that stores
+// it in Redis, instead of L1 holding it out of Redis for the whole L1TTL.
+func TestValueRedisMissedIsRetriedSoon(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := sharedRedis(t, "")
+	fail := &failingReads{}
+	rdb.AddHook(fail)
+	c := newCache(t, Options[msg]{Redis: rdb, KeyPrefix: prefix, L1TTL: time.Hour, DegradedL1TTL: 50 * time.Millisecond})
+	waitSubscribed(t, c)
+	d := newDB()
+	d.set(1, "v1")
+
+	fail.on.Store(true)
+	if got := mustGet(t, c, d, 1); got != "v1" {
+		t.Fatalf("Get while Redis reads fail = %q", got)
+	}
+	fail.on.Store(false)
+	if s := c.Stats(); s.Loads != 1 || s.RedisErrors == 0 {
+		t.Fatalf("after the failed read: %+v", s)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got := mustGet(t, c, d, 1); got != "v1" {
+		t.Fatalf("Get after reads work again = %q", got)
+	}
+	if n, err := rdb.Exists(context.Background(), c.valKey(1)).Result(); err != nil || n != 1 {
+		t.Fatalf("the row is not in Redis after reads work again (exists %d, %v); loads %d: L1 kept it at the full TTL",
+			n, err, c.Stats().Loads)
 	}
 }
