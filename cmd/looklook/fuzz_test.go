@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +18,6 @@ import (
 
 	bffv1 "github.com/looklook/looklook/gen/looklook/bff/v1"
 	"github.com/looklook/looklook/gen/looklook/bff/v1/bffv1connect"
-	"github.com/looklook/looklook/platform/rpcclient"
 	"github.com/looklook/looklook/services/travel/demo"
 )
 
@@ -27,83 +25,66 @@ import (
 // procedure of each public service, anonymously and with a user's, a landlord's and an admin's
 // token, and check what any client could see: never a 5xx, never the internal or unknown code,
 // never internal text (a stack trace, SQL, Ent or driver errors) in an error. Their seed corpora
-// (below and in testdata/fuzz) run in every `go test`; `go test -fuzz FuzzAccountService` and
-// friends search further.
+// (below, each seed sent with every credential) run in every `go test`; `go test -fuzz
+// FuzzAccountService` and friends search further.
 
 // fuzzTarget is a running system and the credentials a fuzz input picks from.
 type fuzzTarget struct {
-	base   string
-	hc     *http.Client
-	tokens []string // anonymous, user, landlord, admin
+	base string
+	hc   *http.Client
+	c    clients
+	// mobiles are the accounts behind tokens (anonymous, user, landlord, admin); a Logout
+	// ends a token's session, so the account signs in again to keep later inputs authenticated.
+	mobiles []string
+	tokens  []string
 }
 
-// startFuzzSystem runs the launcher on SQLite with the demo data (startSystem takes a *testing.T;
-// a fuzz target sets up with a *testing.F).
+// fuzzPassword is the password of every account the fuzz targets sign in with.
+const fuzzPassword = DemoPassword
+
+// startFuzzSystem runs the launcher on SQLite with the demo data and signs in a user, a
+// landlord and an admin.
 func startFuzzSystem(f *testing.F) *fuzzTarget {
 	f.Helper()
-	dir := f.TempDir()
-	cfg := Config{DataDir: dir, SeedDemo: true, AdminMobiles: []string{DemoAdminMobile}}
-	cfg.databaseURLs = map[string]string{}
-	for _, name := range []string{"identity", "usercenter", "travel"} {
-		cfg.databaseURLs[name] = "sqlite:" + filepath.Join(dir, name+".db")
-	}
-	cfg.extraEnv = map[string]string{
-		"LOOKLOOK_ARGON2_MEMORY_KIB": "1024", "LOOKLOOK_ARGON2_TIME": "1", "LOOKLOOK_WEB_APP": "false",
+	sys := startSystem(f, systemOptions{backend: "sqlite", seedDemo: true, env: map[string]string{
+		"LOOKLOOK_WEB_APP": "false",
 		// Fuzzing sends thousands of logins; the lock-out must not turn them all into one answer.
 		"LOOKLOOK_LOGIN_MAX_FAILURES_PER_CLIENT": "1000000", "LOOKLOOK_LOGIN_MAX_FAILURES_PER_MOBILE": "1000000",
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		f.Fatal(err)
-	}
-	cfg.bffListener = ln
-	ready := make(chan string, 1)
-	cfg.ready = func(bffURL string, _ map[string]string) { ready <- bffURL }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg, io.Discard) }()
-	f.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			f.Errorf("launcher did not stop within 30s")
-		}
-	})
-	ft := &fuzzTarget{hc: rpcclient.NewHTTPClient()}
-	select {
-	case ft.base = <-ready:
-	case err := <-done:
-		f.Fatalf("launcher stopped: %v", err)
-	case <-time.After(60 * time.Second):
-		f.Fatal("launcher not ready after 60s")
-	}
-	ft.hc.Timeout = 30 * time.Second
-
-	c := newClients(ft.hc, ft.base)
-	login := func(mobile string) string {
-		res, err := c.account.Login(ctx, connect.NewRequest(&bffv1.LoginRequest{Mobile: mobile, Password: DemoPassword}))
-		if err != nil {
-			f.Fatalf("login %s: %v", mobile, err)
-		}
-		return res.Msg.GetTokens().GetAccessToken()
-	}
-	user, err := c.account.Register(ctx, connect.NewRequest(&bffv1.RegisterRequest{Mobile: "13612345678", Password: "correct-horse-1", Nickname: "Fuzzer"}))
-	if err != nil {
+	}})
+	sys.hc.Timeout = 30 * time.Second
+	ft := &fuzzTarget{base: sys.bff, hc: sys.hc, c: newClients(sys.hc, sys.bff)}
+	const userMobile = "13612345678"
+	if _, err := ft.c.account.Register(context.Background(), connect.NewRequest(&bffv1.RegisterRequest{Mobile: userMobile, Password: fuzzPassword, Nickname: "Fuzzer"})); err != nil {
 		f.Fatalf("register: %v", err)
 	}
 	// The demo catalogue's landlords own its businesses.
-	ft.tokens = []string{"", user.Msg.GetTokens().GetAccessToken(), login(demo.Landlords()[0].Mobile), login(DemoAdminMobile)}
+	ft.mobiles = []string{"", userMobile, demo.Landlords()[0].Mobile, DemoAdminMobile}
+	ft.tokens = make([]string, len(ft.mobiles))
+	for who := 1; who < len(ft.mobiles); who++ {
+		if err := ft.signIn(who); err != nil {
+			f.Fatal(err)
+		}
+	}
 	return ft
+}
+
+// signIn replaces credential who's token with a fresh session's.
+func (ft *fuzzTarget) signIn(who int) error {
+	res, err := ft.c.account.Login(context.Background(), connect.NewRequest(&bffv1.LoginRequest{Mobile: ft.mobiles[who], Password: fuzzPassword}))
+	if err != nil {
+		return fmt.Errorf("login %s: %w", ft.mobiles[who], err)
+	}
+	ft.tokens[who] = res.Msg.GetTokens().GetAccessToken()
+	return nil
 }
 
 // procedures lists every method of a public service, from its descriptor, so a method added
 // later is fuzzed without touching this file.
-func procedures(f *testing.F, service string) []string {
-	f.Helper()
+func procedures(tb testing.TB, service string) []string {
+	tb.Helper()
 	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service))
 	if err != nil {
-		f.Fatalf("service %s: %v", service, err)
+		tb.Fatalf("service %s: %v", service, err)
 	}
 	methods := d.(protoreflect.ServiceDescriptor).Methods()
 	out := make([]string, methods.Len())
@@ -125,7 +106,8 @@ func (ft *fuzzTarget) check(t *testing.T, procedure string, body []byte, asJSON 
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Connect-Protocol-Version", "1")
-	if tk := ft.tokens[int(who)%len(ft.tokens)]; tk != "" {
+	id := int(who) % len(ft.tokens)
+	if tk := ft.tokens[id]; tk != "" {
 		req.Header.Set("Authorization", "Bearer "+tk)
 	}
 	res, err := ft.hc.Do(req)
@@ -141,6 +123,13 @@ func (ft *fuzzTarget) check(t *testing.T, procedure string, body []byte, asJSON 
 		t.Fatalf("%s (%s, %q): HTTP %d: %s", procedure, contentType, body, res.StatusCode, out)
 	}
 	if res.StatusCode == http.StatusOK {
+		if procedure == bffv1connect.AccountServiceLogoutProcedure && id != 0 {
+			// The session is over: sign in again, or every later input would only test
+			// "not signed in".
+			if err := ft.signIn(id); err != nil {
+				t.Fatal(err)
+			}
+		}
 		return
 	}
 	var e struct {
@@ -154,13 +143,15 @@ func (ft *fuzzTarget) check(t *testing.T, procedure string, body []byte, asJSON 
 	case connect.CodeInternal.String(), connect.CodeUnknown.String(), connect.CodeDataLoss.String(), "":
 		t.Fatalf("%s (%s, %q): code %q: %s", procedure, contentType, body, e.Code, out)
 	}
-	// Text that only internal errors contain, looked for in the message a client reads.
-	leak := regexp.MustCompile(`(?i)goroutine \d|panic|\bsql\b|\bent: |\bpq: |runtime error|nil pointer|dial tcp|\.go:\d`)
-	if m := leak.FindString(e.Message); m != "" && !strings.Contains(strings.ToLower(string(body)), strings.ToLower(m)) {
+	if m := internalText.FindString(e.Message); m != "" && !strings.Contains(strings.ToLower(string(body)), strings.ToLower(m)) {
 		// A decoding error may quote the input; only text the input did not contain is a leak.
 		t.Fatalf("%s (%s, %q): the error leaks internal text %q: %s", procedure, contentType, body, m, out)
 	}
 }
+
+// internalText matches text that only internal errors contain, looked for in the message a
+// client reads.
+var internalText = regexp.MustCompile(`(?i)goroutine \d|panic|\bsql\b|\bent: |\bpq: |runtime error|nil pointer|dial tcp|127\.0\.0\.1|\.go:\d`)
 
 // fuzzService is the body of every target: seeds for each procedure, then the fuzz function.
 func fuzzService(f *testing.F, service string, seeds ...string) {
@@ -172,11 +163,13 @@ func fuzzService(f *testing.F, service string, seeds ...string) {
 	}
 	binary := []string{"", "\x08\x01", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", "\x0a\x05hello", "\xff\xff\xff\xff", "\x12\x80\x80\x80\x80\x10"}
 	for i := range procs {
-		for j, s := range append(generic, seeds...) {
-			f.Add(uint8(i), []byte(s), true, uint8(j))
-		}
-		for j, s := range binary {
-			f.Add(uint8(i), []byte(s), false, uint8(j))
+		for who := range uint8(4) { // anonymous, user, landlord, admin
+			for _, s := range append(generic, seeds...) {
+				f.Add(uint8(i), []byte(s), true, who)
+			}
+			for _, s := range binary {
+				f.Add(uint8(i), []byte(s), false, who)
+			}
 		}
 	}
 	ft := startFuzzSystem(f)
@@ -223,22 +216,20 @@ func FuzzAdminService(f *testing.F) {
 		`{"kind":"ACTIVITY_KIND_GOOD_BOSS","data_id":"999999","enabled":true}`, `{"kind":99,"data_id":"1"}`)
 }
 
-// Keep the descriptor-derived list honest: it must include the generated procedure constants.
+// Keep the descriptor-derived list honest: procedures must list every generated procedure
+// constant of the services fuzzed (a sample of each).
 func TestFuzzProceduresCoverGeneratedConstants(t *testing.T) {
 	want := []string{
 		bffv1connect.AccountServiceRegisterProcedure, bffv1connect.AccountServiceUpdateMeProcedure,
+		bffv1connect.AccountServiceLogoutProcedure,
 		bffv1connect.HomestayServiceGetHomestayProcedure, bffv1connect.BusinessServiceGetBusinessProcedure,
 		bffv1connect.CommentServiceCreateCommentProcedure, bffv1connect.LandlordServiceUpdateHomestayProcedure,
 		bffv1connect.AdminServiceSetActivityProcedure,
 	}
 	for _, p := range want {
-		service, method, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
-		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service))
-		if err != nil {
-			t.Fatalf("%s: %v", service, err)
-		}
-		if d.(protoreflect.ServiceDescriptor).Methods().ByName(protoreflect.Name(method)) == nil {
-			t.Errorf("%s is not in the %s descriptor", p, service)
+		service, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+		if got := procedures(t, service); !contains(got, p) {
+			t.Errorf("procedures(%s) = %v, missing %s", service, got, p)
 		}
 	}
 }

@@ -22,6 +22,7 @@ type system struct {
 	hc       *http.Client      // h2c client
 	out      *syncBuffer       // everything the launcher printed
 	dataDir  string            // the launcher's data directory
+	dbs      map[string]string // each service's database URL
 }
 
 type systemOptions struct {
@@ -33,7 +34,7 @@ type systemOptions struct {
 }
 
 // startSystem runs the launcher on fresh databases until the test ends.
-func startSystem(t *testing.T, opts systemOptions) *system {
+func startSystem(t testing.TB, opts systemOptions) *system {
 	t.Helper()
 	dbs := map[string]string{}
 	cfg := Config{DataDir: t.TempDir(), SeedDemo: opts.seedDemo, AdminMobiles: []string{"13800000000"}}
@@ -67,7 +68,7 @@ func startSystem(t *testing.T, opts systemOptions) *system {
 		t.Fatal(err)
 	}
 	cfg.bffListener = ln
-	sys := &system{hc: rpcclient.NewHTTPClient(), out: &syncBuffer{}, dataDir: cfg.DataDir}
+	sys := &system{hc: rpcclient.NewHTTPClient(), out: &syncBuffer{}, dataDir: cfg.DataDir, dbs: dbs}
 	readyc := make(chan struct{})
 	cfg.ready = func(bffURL string, services map[string]string) {
 		sys.bff, sys.services = bffURL, services

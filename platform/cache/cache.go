@@ -67,8 +67,9 @@
 // Every Redis operation is bounded by RedisTimeout (the client must honour context deadlines:
 // see NewRedisClient). A failure is counted, logged at most once a second, and the request falls
 // through to the loader: Redis being slow or down makes requests slower, never failing them.
-// go-redis reconnects by itself, so a returning Redis is used again without a restart.
-// Invalidations that cannot reach Redis are queued and retried in the background (up to
+// go-redis reconnects by itself, so a returning Redis is used again without a restart. A value
+// loaded or read while Redis could not take it stays in L1 only DegradedL1TTL, so it reaches
+// Redis within a second of its return. Invalidations that cannot reach Redis are queued and retried in the background (up to
 // maxPending ids), because otherwise L2 would serve the old row until its TTL.
 package cache
 

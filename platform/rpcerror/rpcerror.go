@@ -109,7 +109,8 @@ func Public(err error) error {
 // Unavailable reports whether err means a backing server (the database) could not be reached
 // or dropped the connection: a condition that passes, for which clients should retry, as
 // opposed to a bug. It recognises broken connections, refused or reset dials, and PostgreSQL's
-// connection-exception and shutdown states.
+// connection-exception and shutdown states and its "too many connections". Other resource
+// errors (disk full, out of memory) do not pass by retrying and stay Internal.
 func Unavailable(err error) bool {
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
@@ -122,10 +123,9 @@ func Unavailable(err error) bool {
 	var state interface{ SQLState() string }
 	if errors.As(err, &state) {
 		code := state.SQLState()
-		// 08xxx connection exception; 57P01-57P03 admin shutdown, crash shutdown, cannot
-		// connect now (starting up or shutting down).
-		// 53xxx insufficient resources (too many connections, out of memory or disk).
-		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") || code == "57P01" || code == "57P02" || code == "57P03"
+		// 08xxx connection exception; 53300 too many connections; 57P01-57P03 admin shutdown,
+		// crash shutdown, cannot connect now (starting up or shutting down).
+		return strings.HasPrefix(code, "08") || code == "53300" || code == "57P01" || code == "57P02" || code == "57P03"
 	}
 	return false
 }

@@ -30,6 +30,8 @@ func TestPublic(t *testing.T) {
 		{"a broken connection is Unavailable", fmt.Errorf("query: %w", driver.ErrBadConn), connect.CodeUnavailable},
 		{"a refused dial is Unavailable", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, connect.CodeUnavailable},
 		{"PostgreSQL shutting down is Unavailable", fmt.Errorf("get: %w", &pq.Error{Code: "57P01", Message: "terminating connection due to administrator command"}), connect.CodeUnavailable},
+		{"PostgreSQL out of connections is Unavailable", &pq.Error{Code: "53300", Message: "sorry, too many clients already"}, connect.CodeUnavailable},
+		{"PostgreSQL with a full disk is Internal", &pq.Error{Code: "53100", Message: "could not extend file: No space left on device"}, connect.CodeInternal},
 		{"a PostgreSQL constraint error is Internal", &pq.Error{Code: "23505", Message: "duplicate key value violates unique constraint users_mobile"}, connect.CodeInternal},
 	}
 	for _, tc := range cases {
