@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync/atomic"
 
 	"connectrpc.com/connect"
@@ -36,10 +35,8 @@ func runEcho(ctx context.Context, ln net.Listener, reply *echoReply, logger *slo
 		},
 		server.HandlerOptions(logger, server.Interceptors{})...,
 	)
-	mux := http.NewServeMux()
-	mux.Handle(echoProcedure, h)
 	return server.Run(ctx, server.Options{
 		Name: "echo", Listener: ln, Logger: logger,
-		Services: []server.Service{{Name: echoServiceName, Path: "/" + echoServiceName + "/", Handler: mux}},
+		Services: []server.Service{{Name: echoServiceName, Path: echoProcedure, Handler: h}},
 	})
 }

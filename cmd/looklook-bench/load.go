@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -163,22 +165,9 @@ func errorKind(res *vegeta.Result) string {
 }
 
 func round(v float64, digits int) float64 {
-	p := 1.0
-	for range digits {
-		p *= 10
-	}
-	if v >= 0 {
-		return float64(int64(v*p+0.5)) / p
-	}
-	return float64(int64(v*p-0.5)) / p
+	p := math.Pow10(digits)
+	return math.Round(v*p) / p
 }
 
 // sortedKeys returns m's keys in order, for stable output.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
