@@ -207,21 +207,21 @@ func (r *privateRedis) client() *redis.Client {
 // ready when the BFF serves; travel may still be seeding the demo data then, so it waits.
 func demoHomestays(t *testing.T, c clients) []int64 {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	var ids []int64
+	testenv.Eventually(t, 60*time.Second, "the preferred demo homestays are listed", func() error {
 		res, err := c.homestay.ListPreferredHomestays(context.Background(), connect.NewRequest(&bffv1.ListPreferredHomestaysRequest{PageSize: 100}))
-		if err == nil && len(res.Msg.GetHomestays()) > 0 {
-			var ids []int64
-			for _, h := range res.Msg.GetHomestays() {
-				ids = append(ids, h.GetId())
-			}
-			return ids
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no preferred demo homestays 60s after start: %v", err)
+		for _, h := range res.Msg.GetHomestays() {
+			ids = append(ids, h.GetId())
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		if len(ids) == 0 {
+			return errors.New("the list is empty")
+		}
+		return nil
+	})
+	return ids
 }
 
 // TestFaultRedisKilledDuringLoad kills the cache's Redis with SIGKILL while the detail page is
@@ -432,8 +432,7 @@ func TestFaultDatabaseConnectionsLost(t *testing.T) {
 
 	// Recovery without a restart: reads and writes work again within a few seconds. The
 	// nickname written here is then the one every later check expects.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testenv.Eventually(t, 20*time.Second, "reads and writes work again after the fault", func() error {
 		_, err1 := c.account.GetMe(ctx, withToken(&bffv1.GetMeRequest{}, ws[0].token))
 		_, err2 := c.comment.ListComments(ctx, connect.NewRequest(&bffv1.ListCommentsRequest{HomestayId: ids[0]}))
 		nick := "w0-recovered"
@@ -441,13 +440,8 @@ func TestFaultDatabaseConnectionsLost(t *testing.T) {
 		if err3 == nil {
 			ws[0].lastAcked, ws[0].attemptedPast, ws[0].recovered = 0, nil, nick
 		}
-		if err := errors.Join(err1, err2, err3); err == nil {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("20s after the fault the system still fails: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return errors.Join(err1, err2, err3)
+	})
 
 	// No acknowledged write is lost.
 	for wi, w := range ws {
@@ -604,13 +598,9 @@ func TestFaultGracefulShutdownUnderLoad(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- tc.start(t, ctx, ln) }()
 			hc := rpcclient.NewHTTPClient()
-			deadline := time.Now().Add(30 * time.Second)
-			for tc.call(context.Background(), hc, base) != nil {
-				if time.Now().After(deadline) {
-					t.Fatalf("%s did not serve within 30s", tc.name)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+			testenv.Eventually(t, 30*time.Second, tc.name+" serves", func() error {
+				return tc.call(context.Background(), hc, base)
+			})
 
 			var ok, refused atomic.Int64
 			var mu sync.Mutex

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -143,13 +144,12 @@ func settle(cs ...*Cache[msg]) {
 // eventually polls cond until it holds, failing the test after 10 seconds.
 func eventually(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting until %s", what)
+	testenv.Eventually(tb, 10*time.Second, what, func() error {
+		if cond() {
+			return nil
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return errors.New("not yet")
+	})
 }
 
 func waitSubscribed(tb testing.TB, cs ...*Cache[msg]) {

@@ -214,17 +214,13 @@ func TestUserCacheAcrossInstances(t *testing.T) {
 	if _, err := a.UpdateUser(ctx, connect.NewRequest(&usercenterv1.UpdateUserRequest{Id: id, Nickname: &after})); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testenv.Eventually(t, 10*time.Second, "b serves the update made through a", func() error {
 		got, err := b.GetUser(ctx, connect.NewRequest(&usercenterv1.GetUserRequest{Id: id}))
-		if err == nil && got.Msg.GetUser().GetNickname() == "After" {
-			break
+		if err == nil && got.Msg.GetUser().GetNickname() != "After" {
+			err = fmt.Errorf("b serves %v", got.Msg.GetUser())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("b still serves %v, %v 10s after the update through a", got, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return err
+	})
 	batch, err := b.BatchGetUsers(ctx, connect.NewRequest(&usercenterv1.BatchGetUsersRequest{Ids: []int64{id, id, id + 1000}}))
 	if err != nil || len(batch.Msg.GetUsers()) != 1 || batch.Msg.GetUsers()[0].GetNickname() != "After" {
 		t.Fatalf("BatchGetUsers on b = %v, %v", batch, err)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -131,13 +132,12 @@ func TestTwoInstances(t *testing.T) {
 // eventually polls cond against c until it holds, failing after one second.
 func eventually(t *testing.T, c travelv1connect.TravelServiceClient, cond func(travelv1connect.TravelServiceClient) bool) {
 	t.Helper()
-	deadline := time.Now().Add(time.Second)
-	for !cond(c) {
-		if time.Now().After(deadline) {
-			t.Fatal("the other instance still serves the old value after 1s")
+	testenv.Eventually(t, time.Second, "the other instance serves the write", func() error {
+		if cond(c) {
+			return nil
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return errors.New("it still serves the old value")
+	})
 }
 
 // TestConcurrentCommentsKeepRatings has many users review two homestays of one business at once
