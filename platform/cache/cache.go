@@ -501,6 +501,14 @@ func (c *Cache[V]) fetch(parent context.Context, id int64, load func(ctx context
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), c.loadTimeout)
 	defer cancel()
 	gen, epoch := c.shardOf(id).gen.Load(), c.epoch.Load()
+	// A caller that missed L1 just before the previous flight for id filled it, and joined
+	// after that flight ended, starts this one: the value is in L1 now, and loading it again
+	// would be the second load a stampede must not cause.
+	if c.rc != nil {
+		if e, ok := c.l1Get(id); ok {
+			return e, nil
+		}
+	}
 
 	var token string
 	haveToken := false
